@@ -1,0 +1,471 @@
+// Package config loads hubctl's settings from flags, the environment and a
+// YAML file, highest first, into one typed value.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// DefaultBaseURL is the Hub's public address.
+const DefaultBaseURL = "https://api.mountsea.ai"
+
+// Kind is the type of a setting's value.
+type Kind int
+
+// The kinds of setting.
+const (
+	String Kind = iota
+	Duration
+	Int
+	Bool
+)
+
+// Key describes one setting: its name in the file, the flag and the
+// environment variables that can also set it, and its default.
+type Key struct {
+	Name    string
+	Flag    string // without dashes; "" when no flag sets it
+	Env     []string
+	Kind    Kind
+	Default string
+	Usage   string
+}
+
+// Keys lists every setting hubctl reads, in the order help shows them.
+func Keys() []Key {
+	return []Key{
+		{Name: "token", Flag: "token", Env: []string{"HUBCTL_TOKEN", "MOUNTSEA_API_KEY"},
+			Usage: "API token; prefer --token-file or the environment, which stay out of the process list"},
+		{Name: "token_file", Flag: "token-file", Env: []string{"HUBCTL_TOKEN_FILE"},
+			Usage: "read the API token from `PATH` (- for standard input)"},
+		{Name: "base_url", Flag: "base-url", Env: []string{"HUBCTL_BASE_URL"},
+			Default: DefaultBaseURL, Usage: "Hub API `URL`"},
+		{Name: "request_timeout", Flag: "request-timeout", Env: []string{"HUBCTL_REQUEST_TIMEOUT"},
+			Kind: Duration, Default: "30s", Usage: "limit on each HTTP request"},
+		{Name: "max_body", Flag: "max-body", Env: []string{"HUBCTL_MAX_BODY"}, Kind: Int,
+			Default: strconv.Itoa(64 << 20), Usage: "largest answer body accepted, in `bytes`"},
+		{Name: "insecure_http", Flag: "insecure-http", Env: []string{"HUBCTL_INSECURE_HTTP"}, Kind: Bool,
+			Default: "false", Usage: "allow a plain http:// base URL to a host other than this machine"},
+		{Name: "color", Flag: "color", Env: []string{"HUBCTL_COLOR"}, Default: "auto",
+			Usage: "colour output: auto, always or never"},
+		{Name: "debug", Flag: "debug", Env: []string{"HUBCTL_DEBUG"}, Kind: Bool, Default: "false",
+			Usage: "trace every request to stderr"},
+		{Name: "interval", Flag: "interval", Env: []string{"HUBCTL_INTERVAL"}, Kind: Duration,
+			Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s"},
+		{Name: "timeout", Flag: "timeout", Env: []string{"HUBCTL_TIMEOUT"}, Kind: Duration,
+			Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever"},
+		{Name: "concurrency", Flag: "concurrency", Env: []string{"HUBCTL_CONCURRENCY"}, Kind: Int,
+			Default: "8", Usage: "most requests in flight at once"},
+		{Name: "heartbeat", Flag: "heartbeat", Env: []string{"HUBCTL_HEARTBEAT"}, Kind: Duration,
+			Default: "60s", Usage: "in plain progress, print a line after this long without a change"},
+		{Name: "progress", Flag: "progress", Env: []string{"HUBCTL_PROGRESS"}, Default: "auto",
+			Usage: "progress on stderr: auto, tty, plain or none"},
+		{Name: "quiet", Flag: "quiet", Env: []string{"HUBCTL_QUIET"}, Kind: Bool, Default: "false",
+			Usage: "print nothing; the exit code tells how it ended"},
+	}
+}
+
+// Settings is the effective configuration of one run.
+type Settings struct {
+	Token        string `mapstructure:"-"`
+	TokenSource  string `mapstructure:"-"`
+	TokenFile    string `mapstructure:"token_file"`
+	BaseURL      string `mapstructure:"base_url"`
+	InsecureHTTP bool   `mapstructure:"insecure_http"`
+	Color        string `mapstructure:"color"`
+	Debug        bool   `mapstructure:"debug"`
+	Progress     string `mapstructure:"progress"`
+	Quiet        bool   `mapstructure:"quiet"`
+	MaxBody      int64  `mapstructure:"max_body"`
+	Concurrency  int    `mapstructure:"concurrency"`
+
+	RequestTimeout time.Duration `mapstructure:"request_timeout"`
+	Interval       time.Duration `mapstructure:"interval"`
+	Timeout        time.Duration `mapstructure:"timeout"`
+	Heartbeat      time.Duration `mapstructure:"heartbeat"`
+
+	// File is the config file that was read; "" when none was.
+	File string `mapstructure:"-"`
+}
+
+// Error is a setting that cannot be used: a config file that is missing
+// or unreadable, or a value that does not parse.
+type Error struct {
+	Err error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(format string, args ...any) error {
+	return &Error{Err: fmt.Errorf(format, args...)}
+}
+
+// ErrNoToken means no source held an API token.
+var ErrNoToken = errors.New("no API token: set HUBCTL_TOKEN (or MOUNTSEA_API_KEY), pass --token-file PATH, or add token: to the config file")
+
+// Loader reads settings for one run.
+type Loader struct {
+	V      *viper.Viper
+	Flags  *pflag.FlagSet
+	Getenv func(string) string
+	Stdin  io.Reader
+
+	// Warn receives one-line warnings, such as a config file that others
+	// can read; nil discards them.
+	Warn func(string)
+}
+
+// DefaultPath returns the config file read when none is named:
+// $XDG_CONFIG_HOME/hubctl/config.yaml, or ~/.config/hubctl/config.yaml.
+func DefaultPath(getenv func(string) string) string {
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "hubctl", "config.yaml")
+	}
+	home := getenv("HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = h
+		}
+	}
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".config", "hubctl", "config.yaml")
+}
+
+// Load reads the config file, binds every key to its flag (when the flag
+// set has it) and environment variables, checks every value, and returns
+// the settings. Errors are *Error, or ErrNoToken when needToken is true
+// and no token was found.
+func (l *Loader) Load(needToken bool) (*Settings, error) {
+	if l.Warn == nil {
+		l.Warn = func(string) {}
+	}
+
+	file, err := l.readFile()
+	if err != nil {
+		return nil, err
+	}
+
+	for _, k := range Keys() {
+		if err := l.bind(k); err != nil {
+			return nil, err
+		}
+		if err := l.check(k, file); err != nil {
+			return nil, err
+		}
+	}
+
+	s := &Settings{File: file}
+	if err := l.V.Unmarshal(s); err != nil {
+		return nil, errorf("reading settings: %w", err)
+	}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+
+	s.Token, s.TokenSource, err = l.token(file)
+	if err != nil {
+		return nil, err
+	}
+	if needToken && s.Token == "" {
+		return nil, ErrNoToken
+	}
+	return s, nil
+}
+
+// readFile reads the config file named by --config or HUBCTL_CONFIG, or the
+// default one. A missing default file is not an error; a missing named one
+// is.
+func (l *Loader) readFile() (string, error) {
+	path, named := "", false
+	if f := l.Flags.Lookup("config"); f != nil && f.Changed {
+		path, named = f.Value.String(), true
+	} else if p := l.Getenv("HUBCTL_CONFIG"); p != "" {
+		path, named = p, true
+	} else {
+		path = DefaultPath(l.Getenv)
+	}
+	if path == "" {
+		return "", nil
+	}
+
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !named:
+		return "", nil
+	case err != nil:
+		return "", errorf("config file %s: %w", path, unwrapPath(err))
+	case info.IsDir():
+		return "", errorf("config file %s: is a directory", path)
+	}
+
+	l.V.SetConfigFile(path)
+	l.V.SetConfigType("yaml")
+	if err := l.V.ReadInConfig(); err != nil {
+		return "", errorf("config file %s: %s", path, oneLine(unwrapPath(err).Error()))
+	}
+
+	known := map[string]bool{}
+	for _, k := range Keys() {
+		known[k.Name] = true
+	}
+	for _, key := range l.V.AllKeys() {
+		if !known[key] && l.V.InConfig(key) {
+			l.Warn(fmt.Sprintf("config file %s: unknown setting %q ignored", path, key))
+		}
+	}
+	if info.Mode().Perm()&0o077 != 0 && l.V.InConfig("token") {
+		l.Warn(fmt.Sprintf("config file %s holds a token and others can read it; run: chmod 600 %s", path, path))
+	}
+	return path, nil
+}
+
+// bind ties a key to its flag and environment variables, so that viper
+// knows the key even when only the environment sets it.
+func (l *Loader) bind(k Key) error {
+	if k.Flag != "" {
+		if f := l.Flags.Lookup(k.Flag); f != nil {
+			if err := l.V.BindPFlag(k.Name, f); err != nil {
+				return errorf("binding --%s: %w", k.Flag, err)
+			}
+		}
+	}
+	if err := l.V.BindEnv(append([]string{k.Name}, k.Env...)...); err != nil {
+		return errorf("binding %s: %w", k.Name, err)
+	}
+	l.V.SetDefault(k.Name, k.Default)
+	return nil
+}
+
+// Source names where a key's value comes from: its flag, its environment
+// variable, the config file, or "default".
+func (l *Loader) Source(k Key, file string) string {
+	if k.Flag != "" {
+		if f := l.Flags.Lookup(k.Flag); f != nil && f.Changed {
+			return "--" + k.Flag
+		}
+	}
+	for _, env := range k.Env {
+		if l.Getenv(env) != "" {
+			return env
+		}
+	}
+	if file != "" && l.V.InConfig(k.Name) {
+		return "config file " + file
+	}
+	return "default"
+}
+
+// check parses a key's value strictly, so that a typo is an error naming
+// its source instead of a silent zero.
+func (l *Loader) check(k Key, file string) error {
+	raw := strings.TrimSpace(fmt.Sprint(l.V.Get(k.Name)))
+	var err error
+	switch k.Kind {
+	case Duration:
+		var d time.Duration
+		d, err = time.ParseDuration(raw)
+		if err == nil && d < 0 {
+			err = errors.New("must not be negative")
+		}
+		if raw == "0" {
+			err = nil
+		}
+	case Int:
+		var n int64
+		n, err = strconv.ParseInt(raw, 10, 64)
+		if err == nil && n < 0 {
+			err = errors.New("must not be negative")
+		}
+	case Bool:
+		_, err = strconv.ParseBool(raw)
+	}
+	if err != nil {
+		return errorf("invalid %s %q from %s: %s", k.Name, raw, l.Source(k, file), conciseParseError(err))
+	}
+	return nil
+}
+
+// conciseParseError drops the repeated input from strconv and time errors.
+func conciseParseError(err error) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return ne.Err.Error()
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "time:") {
+		return strings.TrimPrefix(msg[:i], "time: ")
+	}
+	return strings.TrimPrefix(msg, "time: ")
+}
+
+func (s *Settings) validate() error {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return errorf("invalid base URL %q: want http(s)://host[:port]", s.BaseURL)
+	}
+	if u.User != nil {
+		return errorf("invalid base URL: credentials in a URL are not supported; use the token settings")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return errorf("invalid base URL %q: no query or fragment allowed", s.BaseURL)
+	}
+	if u.Scheme == "http" && !s.InsecureHTTP && !IsLoopback(u.Hostname()) {
+		return errorf("refusing plain http:// to %s, which would send the token unencrypted; use https:// or pass --insecure-http", u.Host)
+	}
+
+	switch {
+	case s.Concurrency < 1 || s.Concurrency > 256:
+		return errorf("invalid concurrency %d: want 1 to 256", s.Concurrency)
+	case s.RequestTimeout <= 0:
+		return errorf("invalid request_timeout %s: must be positive", s.RequestTimeout)
+	case s.MaxBody < 1024:
+		return errorf("invalid max_body %d: want at least 1024 bytes", s.MaxBody)
+	case s.Heartbeat < 0 || s.Interval < 0 || s.Timeout < 0:
+		return errorf("durations must not be negative")
+	}
+	for name, v := range map[string]string{"color": s.Color, "progress": s.Progress} {
+		if !oneOf(v, name) {
+			return errorf("invalid %s %q: want %s", name, v, choices(name))
+		}
+	}
+	return nil
+}
+
+func oneOf(v, name string) bool {
+	for _, c := range strings.Split(choices(name), ", ") {
+		if v == strings.TrimPrefix(c, "or ") {
+			return true
+		}
+	}
+	return false
+}
+
+func choices(name string) string {
+	if name == "color" {
+		return "auto, always, or never"
+	}
+	return "auto, tty, plain, or none"
+}
+
+// IsLoopback reports whether host names this machine: localhost, or an
+// address in 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// token finds the API token, highest source first: --token, --token-file,
+// HUBCTL_TOKEN, MOUNTSEA_API_KEY, HUBCTL_TOKEN_FILE, then the config file's
+// token and token_file. It returns the token and the name of its source.
+func (l *Loader) token(file string) (string, string, error) {
+	flag := func(name string) (string, bool) {
+		f := l.Flags.Lookup(name)
+		if f == nil || !f.Changed {
+			return "", false
+		}
+		return f.Value.String(), true
+	}
+
+	if t, ok := flag("token"); ok {
+		if _, both := flag("token-file"); both {
+			return "", "", errorf("--token and --token-file both given; pass one")
+		}
+		return checkToken(t, "--token")
+	}
+	if p, ok := flag("token-file"); ok {
+		return l.readToken(p, "--token-file")
+	}
+	for _, env := range []string{"HUBCTL_TOKEN", "MOUNTSEA_API_KEY"} {
+		if t := l.Getenv(env); t != "" {
+			return checkToken(t, env)
+		}
+	}
+	if p := l.Getenv("HUBCTL_TOKEN_FILE"); p != "" {
+		return l.readToken(p, "HUBCTL_TOKEN_FILE")
+	}
+	if file != "" && l.V.InConfig("token") {
+		return checkToken(fmt.Sprint(l.V.Get("token")), "config file "+file)
+	}
+	if file != "" && l.V.InConfig("token_file") {
+		return l.readToken(fmt.Sprint(l.V.Get("token_file")), "token_file in "+file)
+	}
+	return "", "", nil
+}
+
+// readToken reads a token from a file, or from standard input for "-".
+// setting names what gave the path, for error messages.
+func (l *Loader) readToken(path, setting string) (string, string, error) {
+	var b []byte
+	var err error
+	source := path + " (" + setting + ")"
+	if path == "-" {
+		b, err = io.ReadAll(io.LimitReader(l.Stdin, 64<<10))
+		source = "standard input"
+	} else {
+		b, err = readSmallFile(path, 64<<10)
+	}
+	if err != nil {
+		return "", "", errorf("reading token from %s: %w", source, unwrapPath(err))
+	}
+	return checkToken(string(b), source)
+}
+
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// checkToken trims a token and refuses one that would break the
+// Authorization header. The error never includes the token.
+func checkToken(t, source string) (string, string, error) {
+	t = strings.TrimSpace(t)
+	if t == "" {
+		return "", "", errorf("empty token from %s", source)
+	}
+	for _, r := range t {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r > unicode.MaxASCII {
+			return "", "", errorf("token from %s holds spaces, control or non-ASCII characters; check what was pasted", source)
+		}
+	}
+	return t, source, nil
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose message repeats the path
+// the caller already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,453 @@
+package poll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hubctl/hubctl/internal/hub"
+)
+
+// script is a fake Fetcher: each task answers from its list of steps, one
+// per poll, and repeats the last step forever. Steps are written as
+// "status", "status!" (ready), "err:CODE" or "err:CODE:RETRY-AFTER-SECONDS",
+// "net" (a transport error) or "bad" (an unusable answer).
+type script struct {
+	mu       sync.Mutex
+	steps    map[string][]string
+	polls    map[string]int
+	times    map[string][]time.Duration
+	start    time.Time
+	inflight int
+	peak     int
+	block    chan struct{} // when set, every fetch waits for it
+}
+
+func newScript(steps map[string][]string) *script {
+	return &script{
+		steps: steps,
+		polls: map[string]int{},
+		times: map[string][]time.Duration{},
+		start: time.Now(),
+	}
+}
+
+func (s *script) Fetch(ctx context.Context, id string) (*hub.Task, error) {
+	s.mu.Lock()
+	n := s.polls[id]
+	s.polls[id]++
+	s.times[id] = append(s.times[id], time.Since(s.start))
+	s.inflight++
+	s.peak = max(s.peak, s.inflight)
+	steps := s.steps[id]
+	s.mu.Unlock()
+
+	defer func() {
+		s.mu.Lock()
+		s.inflight--
+		s.mu.Unlock()
+	}()
+	if s.block != nil {
+		select {
+		case <-s.block:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+
+	step := steps[min(n, len(steps)-1)]
+	var code, retry int
+	switch {
+	case step == "net":
+		return nil, &hub.TransportError{Err: errors.New("connection refused")}
+	case step == "bad":
+		return nil, &hub.BadAnswerError{ContentType: "text/html", Err: hub.ErrNotTask}
+	case len(step) > 4 && step[:4] == "err:":
+		fmt.Sscanf(step[4:], "%d:%d", &code, &retry)
+		e := &hub.StatusError{Code: code}
+		if retry > 0 {
+			e.RetryAfter, e.HasRetryAfter = time.Duration(retry)*time.Second, true
+		}
+		return nil, e
+	}
+
+	ready := step[len(step)-1] == '!'
+	if ready {
+		step = step[:len(step)-1]
+	}
+	return &hub.Task{ID: id, Status: step, Ready: ready}, nil
+}
+
+func (s *script) count(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polls[id]
+}
+
+// fixedRand makes jitter and back-off deterministic: the full back-off, the
+// middle of the schedule's jitter band.
+func fixedRand() float64 { return 0.5 }
+
+// collect returns an Observe function that records events, and the record.
+func collect() (func(Event), *[]Event) {
+	var events []Event
+	return func(e Event) { events = append(events, e) }, &events
+}
+
+func kinds(events []Event, k EventKind) []Event {
+	var out []Event
+	for _, e := range events {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestWaitPollsUntilFinishedOnTheSchedule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{
+			"a": {"pending", "processing", "processing", "completed!"},
+		})
+		observe, events := collect()
+
+		results, err := Wait(t.Context(), s, []string{"a"}, Options{Rand: fixedRand, Observe: observe})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+
+		if got := results[0].Task.Status; got != "completed" {
+			t.Errorf("final status = %q, want completed", got)
+		}
+		want := []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second}
+		if !slices.Equal(s.times["a"], want) {
+			t.Errorf("polls at %v, want %v", s.times["a"], want)
+		}
+
+		var statuses []string
+		for _, e := range kinds(*events, EventStatus) {
+			statuses = append(statuses, e.Previous+">"+e.Task.Status)
+		}
+		wantStatuses := []string{">pending", "pending>processing", "processing>completed"}
+		if !slices.Equal(statuses, wantStatuses) {
+			t.Errorf("status events = %v, want %v", statuses, wantStatuses)
+		}
+		if n := len(kinds(*events, EventFinished)); n != 1 {
+			t.Errorf("%d finished events, want 1", n)
+		}
+	})
+}
+
+func TestWaitFinalStatusWithoutReadyFinishes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"failed"}, "b": {"canceled"}})
+
+		results, err := Wait(t.Context(), s, []string{"a", "b"}, Options{})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		if s.count("a") != 1 || s.count("b") != 1 {
+			t.Errorf("polls = %d, %d; want 1 each", s.count("a"), s.count("b"))
+		}
+		if results[1].Task.State() != hub.StateCancelled {
+			t.Errorf("b state = %v, want cancelled", results[1].Task.State())
+		}
+	})
+}
+
+func TestWaitFixedInterval(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"pending", "pending", "completed!"}})
+
+		if _, err := Wait(t.Context(), s, []string{"a"}, Options{Interval: 250 * time.Millisecond}); err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		want := []time.Duration{0, 250 * time.Millisecond, 500 * time.Millisecond}
+		if !slices.Equal(s.times["a"], want) {
+			t.Errorf("polls at %v, want %v", s.times["a"], want)
+		}
+	})
+}
+
+func TestWaitTimeoutCancelsAndListsRunning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"completed!"}, "b": {"processing"}})
+		start := time.Now()
+
+		results, err := Wait(t.Context(), s, []string{"a", "b"}, Options{
+			Interval: time.Second, Timeout: 10 * time.Second,
+		})
+
+		var inc *Incomplete
+		if !errors.As(err, &inc) || !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v, want *Incomplete wrapping ErrTimeout", err)
+		}
+		if !slices.Equal(inc.Running, []string{"b"}) {
+			t.Errorf("running = %v, want [b]", inc.Running)
+		}
+		if got := time.Since(start); got != 10*time.Second {
+			t.Errorf("returned after %v, want exactly the 10s timeout", got)
+		}
+		if n := s.count("b"); n != 10 {
+			t.Errorf("b polled %d times, want 10 (at 0s..9s)", n)
+		}
+		if results[0].Task == nil || results[0].Task.Status != "completed" {
+			t.Errorf("a result = %+v, want completed", results[0])
+		}
+	})
+}
+
+func TestWaitTimeoutCancelsRequestInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"completed!"}})
+		s.block = make(chan struct{}) // never answers
+		start := time.Now()
+
+		_, err := Wait(t.Context(), s, []string{"a"}, Options{Timeout: 3 * time.Second})
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v, want ErrTimeout", err)
+		}
+		if got := time.Since(start); got != 3*time.Second {
+			t.Errorf("returned after %v, want 3s", got)
+		}
+		if s.inflight != 0 {
+			t.Errorf("%d fetches still in flight after Wait returned", s.inflight)
+		}
+	})
+}
+
+func TestWaitCancelReturnsCause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"processing"}})
+		ctx, cancel := context.WithCancelCause(t.Context())
+		cause := errors.New("interrupted")
+		time.AfterFunc(1500*time.Millisecond, func() { cancel(cause) })
+
+		_, err := Wait(ctx, s, []string{"a"}, Options{Interval: time.Second})
+		var inc *Incomplete
+		if !errors.As(err, &inc) || !errors.Is(err, cause) {
+			t.Fatalf("err = %v, want *Incomplete wrapping the cause", err)
+		}
+		if s.count("a") != 2 {
+			t.Errorf("polled %d times, want 2", s.count("a"))
+		}
+	})
+}
+
+func TestWaitBoundsRequestsInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		steps := map[string][]string{}
+		var ids []string
+		for i := range 20 {
+			id := fmt.Sprintf("t%02d", i)
+			ids = append(ids, id)
+			steps[id] = []string{"completed!"}
+		}
+		s := newScript(steps)
+		s.block = make(chan struct{})
+		go func() {
+			synctest.Wait()
+			close(s.block)
+		}()
+
+		if _, err := Wait(t.Context(), s, ids, Options{Concurrency: 3}); err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		if s.peak != 3 {
+			t.Errorf("peak in flight = %d, want 3", s.peak)
+		}
+	})
+}
+
+func TestWaitRetriesTransientErrorsWithOneOutageLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{
+			"a": {"pending", "err:502", "net", "err:503", "net", "processing", "completed!"},
+		})
+		observe, events := collect()
+
+		_, err := Wait(t.Context(), s, []string{"a"}, Options{
+			Interval: time.Second, Rand: fixedRand, Observe: observe,
+			Backoff: hub.Backoff{Base: 500 * time.Millisecond, Cap: 30 * time.Second},
+		})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+
+		if n := len(kinds(*events, EventOutage)); n != 1 {
+			t.Errorf("%d outage events, want 1", n)
+		}
+		if n := len(kinds(*events, EventRecovered)); n != 1 {
+			t.Errorf("%d recovered events, want 1", n)
+		}
+		// Back-off without jitter: 0.5s, 1s, 2s, 4s after the errors.
+		want := []time.Duration{0, 1 * time.Second, 1500 * time.Millisecond,
+			2500 * time.Millisecond, 4500 * time.Millisecond, 8500 * time.Millisecond,
+			9500 * time.Millisecond}
+		if !slices.Equal(s.times["a"], want) {
+			t.Errorf("polls at %v, want %v", s.times["a"], want)
+		}
+	})
+}
+
+func TestWait429DelaysEveryTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{
+			"a": {"pending", "err:429:7", "completed!"},
+			"b": {"pending", "pending", "completed!"},
+		})
+
+		_, err := Wait(t.Context(), s, []string{"a", "b"}, Options{Interval: time.Second, Concurrency: 1})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		// With one request at a time, a's poll at 1s goes first and gets a
+		// 429 asking for 7s; b's poll, due at 1s too, is held back with it.
+		wantA := []time.Duration{0, time.Second, 8 * time.Second}
+		wantB := []time.Duration{0, 8 * time.Second, 9 * time.Second}
+		if !slices.Equal(s.times["a"], wantA) || !slices.Equal(s.times["b"], wantB) {
+			t.Errorf("polls of a at %v, b at %v; want %v and %v", s.times["a"], s.times["b"], wantA, wantB)
+		}
+	})
+}
+
+func TestWaitRetryAfterPastDeadlineStopsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"err:503:120"}})
+		start := time.Now()
+
+		_, err := Wait(t.Context(), s, []string{"a"}, Options{Timeout: 30 * time.Second})
+		var inc *Incomplete
+		if !errors.As(err, &inc) || !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v, want a timeout", err)
+		}
+		if time.Since(start) != 0 {
+			t.Errorf("returned after %v, want at once", time.Since(start))
+		}
+		if inc.Reason == "" {
+			t.Error("no reason given for stopping early")
+		}
+	})
+}
+
+func TestWaitEndsOnAuthFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"err:401"}, "b": {"processing"}})
+
+		_, err := Wait(t.Context(), s, []string{"a", "b"}, Options{Concurrency: 1})
+		var se *hub.StatusError
+		if !errors.As(err, &se) || se.Code != http.StatusUnauthorized {
+			t.Fatalf("err = %v, want the 401", err)
+		}
+		if n := s.count("a"); n != 1 {
+			t.Errorf("a polled %d times, want 1", n)
+		}
+	})
+}
+
+func TestWaitPermanentErrorEndsOnlyItsTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"err:404"}, "b": {"pending", "completed!"}})
+
+		results, err := Wait(t.Context(), s, []string{"a", "b"}, Options{})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		var se *hub.StatusError
+		if !errors.As(results[0].Err, &se) || se.Code != http.StatusNotFound {
+			t.Errorf("a err = %v, want 404", results[0].Err)
+		}
+		if s.count("a") != 1 {
+			t.Errorf("a polled %d times, want 1", s.count("a"))
+		}
+		if results[1].Task.Status != "completed" {
+			t.Errorf("b = %+v, want completed", results[1])
+		}
+	})
+}
+
+func TestWaitGivesUpAfterUnusableAnswers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"bad"}})
+
+		results, err := Wait(t.Context(), s, []string{"a"}, Options{MaxBadAnswers: 3})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		var bad *hub.BadAnswerError
+		if !errors.As(results[0].Err, &bad) {
+			t.Errorf("err = %v, want a *hub.BadAnswerError", results[0].Err)
+		}
+		if s.count("a") != 3 {
+			t.Errorf("polled %d times, want 3", s.count("a"))
+		}
+	})
+}
+
+func TestWaitWarnsOnceOnUnknownStatus(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"queued", "queued", "queued", "weird!"}})
+		observe, events := collect()
+
+		results, err := Wait(t.Context(), s, []string{"a"}, Options{Observe: observe})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		if n := len(kinds(*events, EventUnknownStatus)); n != 1 {
+			t.Errorf("%d unknown-status warnings, want 1", n)
+		}
+		if results[0].Task.State() != hub.StateUnknown || !results[0].Task.Finished() {
+			t.Errorf("result = %+v, want a finished task with an unknown status", results[0].Task)
+		}
+	})
+}
+
+func TestWaitHeartbeatWhenNothingChanges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"processing"}})
+		observe, events := collect()
+
+		_, _ = Wait(t.Context(), s, []string{"a"}, Options{
+			Interval: 5 * time.Second, Timeout: 35 * time.Second, Heartbeat: 10 * time.Second,
+			Observe: observe,
+		})
+
+		var at []time.Duration
+		for _, e := range kinds(*events, EventHeartbeat) {
+			at = append(at, e.Elapsed)
+		}
+		want := []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second}
+		if !slices.Equal(at, want) {
+			t.Errorf("heartbeats at %v, want %v", at, want)
+		}
+	})
+}
+
+func TestDefaultDelay(t *testing.T) {
+	tests := []struct {
+		age    time.Duration
+		jitter float64
+		want   time.Duration
+	}{
+		{0, 0.5, time.Second},
+		{9 * time.Second, 0.5, time.Second},
+		{10 * time.Second, 0.5, 2 * time.Second},
+		{45 * time.Second, 0.5, 3 * time.Second},
+		{10 * time.Minute, 0.5, 5 * time.Second},
+		{0, 0, 900 * time.Millisecond},
+		{0, 0.999999, 1099999800 * time.Nanosecond},
+		{10 * time.Minute, 0.999999, 5 * time.Second}, // never above the cap
+		{10 * time.Minute, 0, 4500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := DefaultDelay(tt.age, tt.jitter); got != tt.want {
+			t.Errorf("DefaultDelay(%v, %v) = %v, want %v", tt.age, tt.jitter, got, tt.want)
+		}
+	}
+}

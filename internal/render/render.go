@@ -1,0 +1,192 @@
+// Package render turns tasks into what hubctl prints: human-readable
+// results, the server's JSON, or the output of a jq expression.
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hubctl/hubctl/internal/hub"
+	"github.com/hubctl/hubctl/internal/term"
+	"github.com/itchyny/gojq"
+)
+
+// Format is a way of printing results.
+type Format int
+
+// The formats of results.
+const (
+	FormatHuman Format = iota
+	FormatJSON
+	FormatJQ
+)
+
+// Printer writes results to one stream in one format. It is not safe for
+// concurrent use.
+type Printer struct {
+	w      io.Writer
+	format Format
+	jq     *gojq.Code
+	pal    term.Palette
+}
+
+// NewPrinter returns a printer. jq is used only with FormatJQ.
+func NewPrinter(w io.Writer, format Format, jq *gojq.Code, pal term.Palette) *Printer {
+	return &Printer{w: w, format: format, jq: jq, pal: pal}
+}
+
+// CompileJQ parses and compiles a jq expression.
+func CompileJQ(expr string) (*gojq.Code, error) {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		return nil, fmt.Errorf("invalid jq expression: %w", err)
+	}
+
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return nil, fmt.Errorf("invalid jq expression: %w", err)
+	}
+	return code, nil
+}
+
+// Print writes one task. Each write is one call on the underlying writer,
+// so a result is never cut in half by an interrupt.
+func (p *Printer) Print(t *hub.Task) error {
+	var buf bytes.Buffer
+	switch p.format {
+	case FormatJSON:
+		if err := json.Compact(&buf, t.Raw); err != nil {
+			return fmt.Errorf("task %s: compacting answer: %w", t.ID, err)
+		}
+		buf.WriteByte('\n')
+	case FormatJQ:
+		if err := p.runJQ(&buf, t); err != nil {
+			return err
+		}
+	default:
+		p.human(&buf, t)
+	}
+
+	_, err := p.w.Write(buf.Bytes())
+	return err
+}
+
+// runJQ applies the jq expression to a task. Strings print raw, as jq -r
+// does; other values as compact JSON, numbers with their digits unchanged.
+func (p *Printer) runJQ(buf *bytes.Buffer, t *hub.Task) error {
+	dec := json.NewDecoder(bytes.NewReader(t.Raw))
+	dec.UseNumber()
+	var input any
+	if err := dec.Decode(&input); err != nil {
+		return fmt.Errorf("task %s: decoding answer: %w", t.ID, err)
+	}
+
+	iter := p.jq.Run(input)
+	for {
+		v, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, isErr := v.(error); isErr {
+			if err, halt := err.(*gojq.HaltError); halt && err.Value() == nil {
+				return nil
+			}
+			return fmt.Errorf("task %s: jq: %w", t.ID, err)
+		}
+
+		if s, isString := v.(string); isString {
+			buf.WriteString(s)
+		} else {
+			out, err := gojq.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("task %s: jq: %w", t.ID, err)
+			}
+			buf.Write(out)
+		}
+		buf.WriteByte('\n')
+	}
+}
+
+// human writes the form a person reads: a head line with the id, status
+// and elapsed time, then indented lines with the error, the output URLs or
+// the transcript.
+func (p *Printer) human(buf *bytes.Buffer, t *hub.Task) {
+	fmt.Fprintf(buf, "%s  %s", p.pal.Bold(t.ID), StatusText(p.pal, t))
+	if t.HasElapsed {
+		fmt.Fprintf(buf, "  %s", Duration(time.Duration(t.ElapsedMS)*time.Millisecond))
+	}
+	buf.WriteByte('\n')
+
+	if t.ErrorCode != "" || t.ErrorMessage != "" {
+		fmt.Fprintf(buf, "  %s\n", p.pal.Red(ErrorText(t)))
+	}
+	if !t.Finished() {
+		return
+	}
+	if text, ok := Transcript(t.Data); ok {
+		sc := bufio.NewScanner(strings.NewReader(text))
+		sc.Buffer(nil, len(text)+1)
+		for sc.Scan() {
+			fmt.Fprintf(buf, "  %s\n", sc.Text())
+		}
+		return
+	}
+	for _, u := range OutputURLs(t.Data) {
+		fmt.Fprintf(buf, "  %s\n", ShortURL(u))
+	}
+}
+
+// StatusText returns a task's status, coloured by what it means, with a
+// note when the status is one hubctl does not know.
+func StatusText(pal term.Palette, t *hub.Task) string {
+	status := t.Status
+	if status == "" {
+		status = "(no status)"
+	}
+
+	switch t.State() {
+	case hub.StateCompleted:
+		return pal.Green(status)
+	case hub.StateFailed, hub.StateTimedOut:
+		return pal.Red(status)
+	case hub.StateCancelled:
+		return pal.Yellow(status)
+	case hub.StateRunning:
+		return pal.Cyan(status)
+	}
+	return pal.Yellow(status + " (unknown status)")
+}
+
+// ErrorText returns a task's error code and message as one line.
+func ErrorText(t *hub.Task) string {
+	msg := strings.Join(strings.Fields(t.ErrorMessage), " ")
+	switch {
+	case t.ErrorCode != "" && msg != "":
+		return fmt.Sprintf("error %s: %s", t.ErrorCode, msg)
+	case t.ErrorCode != "":
+		return "error " + t.ErrorCode
+	}
+	return "error: " + msg
+}
+
+// Duration formats a duration for people: 850ms, 4.1s, 2m05s, 1h02m.
+func Duration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
