@@ -310,10 +310,15 @@ func conciseParseError(err error) string {
 		return ne.Err.Error()
 	}
 	msg := err.Error()
-	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "time:") {
-		return strings.TrimPrefix(msg[:i], "time: ")
+	if rest, ok := strings.CutPrefix(msg, "time: "); ok {
+		// time's errors end by quoting the input, which the caller shows.
+		if before, _, found := strings.Cut(rest, " in duration "); found {
+			return before
+		}
+		before, _, _ := strings.Cut(rest, ` "`)
+		return before
 	}
-	return strings.TrimPrefix(msg, "time: ")
+	return msg
 }
 
 func (s *Settings) validate() error {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jonboulle/clockwork"
 )
@@ -182,7 +183,7 @@ func (c *Client) Fetch(ctx context.Context, id string) (*Task, error) {
 	if err != nil {
 		return nil, &BadAnswerError{
 			ContentType: resp.Header.Get("Content-Type"),
-			Snippet:     Snippet(body, 200),
+			Snippet:     c.redact(Snippet(body, 200)),
 			Err:         err,
 		}
 	}
@@ -237,9 +238,21 @@ func (c *Client) statusError(resp *http.Response, body []byte) *StatusError {
 		e.Message = Snippet(body, 200)
 	}
 	if len(e.Message) > 300 {
-		e.Message = e.Message[:300] + "…"
+		cut := 300 // back up to a rune's start, so the cut leaves valid UTF-8
+		for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+			cut--
+		}
+		e.Message = e.Message[:cut] + "…"
 	}
+	e.Message = c.redact(e.Message)
 	return e
+}
+
+// redact hides the token in text from the server, which may echo what it
+// was sent.
+func (c *Client) redact(text string) string {
+	token := strings.TrimPrefix(c.auth, "Bearer ")
+	return strings.ReplaceAll(text, token, "[token]")
 }
 
 // Get fetches a task, retrying transient failures with back-off. It sends
@@ -255,7 +268,9 @@ func (c *Client) Get(ctx context.Context, id string) (*Task, error) {
 		}
 
 		wait := c.backoff.RetryDelay(err, attempt-1)
-		if c.clock.Since(start)+wait > c.getBudget {
+		// Compare with what is left of the budget: Since+wait overflows
+		// when the server asks for an absurd Retry-After.
+		if wait > c.getBudget-c.clock.Since(start) {
 			return nil, err
 		}
 		if deadline, ok := ctx.Deadline(); ok && c.clock.Now().Add(wait).After(deadline) {
