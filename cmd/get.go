@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hubctl/hubctl/internal/hub"
@@ -99,9 +100,10 @@ func (e *taskError) Error() string { return fmt.Sprintf("task %s: %v", e.id, e.e
 func (e *taskError) Unwrap() error { return e.err }
 
 // summarize turns the failures of a run over total tasks into the error it
-// returns: nil for none, the failure itself for one task; for several
-// tasks, it prints a line per failure on stderr and returns a summary that
-// carries the exit status of the first.
+// returns: nil for none, the failure itself for one task. For several
+// tasks it prints a line on stderr for each task that failed to be fetched
+// (those have no result on stdout to show it) and returns a summary that
+// carries the exit status of the first failure.
 func summarize(a *app, errs []error, total int, what string) error {
 	switch {
 	case len(errs) == 0:
@@ -110,12 +112,19 @@ func summarize(a *app, errs []error, total int, what string) error {
 		return errs[0]
 	}
 
-	if !a.settings.Quiet {
-		for _, err := range errs {
+	firstShown := false
+	for i, err := range errs {
+		var te *taskError
+		if errors.As(err, &te) && !a.settings.Quiet {
 			fmt.Fprintf(a.deps.Streams.Err, "hubctl: %v\n", err)
+			firstShown = firstShown || i == 0
 		}
 	}
+
 	msg := fmt.Sprintf("%d of %d %s; the exit status is that of the first", len(errs), total, what)
+	if !firstShown {
+		msg = fmt.Sprintf("%d of %d %s; the first: %v", len(errs), total, what, errs[0])
+	}
 	return &rewordedError{msg: msg, err: errs[0]}
 }
 

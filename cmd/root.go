@@ -99,7 +99,7 @@ status that says how it ended (see 'hubctl help exit-codes').`,
 	flags.BoolVar(&a.jsonOut, "json", false, "print each task as one line of JSON, as the server sent it")
 	flags.StringVar(&a.jqExpr, "jq", "", "filter each task's JSON through a jq `EXPRESSION` (implies --json)")
 
-	root.AddCommand(newGetCmd(a), newWaitCmd(a), newExitCodesTopic())
+	root.AddCommand(newGetCmd(a), newWaitCmd(a), newWatchCmd(a), newExitCodesTopic())
 	return root, a
 }
 
@@ -121,14 +121,19 @@ func addKeyFlags(flags *pflag.FlagSet, names []string) {
 		case config.Int:
 			flags.Int64(k.Flag, mustInt(k.Default), usage)
 		case config.Bool:
-			flags.Bool(k.Flag, false, usage)
+			flags.BoolP(k.Flag, shorthand(k.Flag), false, usage)
 		default:
 			flags.String(k.Flag, k.Default, usage)
 		}
 	}
-	if f := flags.Lookup("quiet"); f != nil {
-		f.Shorthand = "q"
+}
+
+// shorthand returns the one-letter form of a flag, if it has one.
+func shorthand(flag string) string {
+	if flag == "quiet" {
+		return "q"
 	}
+	return ""
 }
 
 // setup loads the settings and builds what the commands share. Commands

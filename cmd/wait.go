@@ -14,13 +14,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// waitKeys are the settings 'wait' takes as flags.
+// waitKeys are the settings 'wait' and 'watch' take as flags.
 var waitKeys = []string{"interval", "timeout", "concurrency", "heartbeat", "progress", "quiet"}
 
-// waitOptions holds what one run of 'hubctl wait' needs.
+// waitOptions holds what one run of 'hubctl wait' or 'hubctl watch' needs.
 type waitOptions struct {
-	app *app
-	ids []string
+	app        *app
+	ids        []string
+	watch      bool   // follow every change instead of printing results
+	eventsFile string // where to also write the event stream; "" for nowhere
 }
 
 func newWaitCmd(a *app) *cobra.Command {
@@ -49,43 +51,68 @@ HTTP 429 or 5xx) are retried until --timeout.`,
   submit-jobs | hubctl wait -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.setup(cmd); err != nil {
-				return err
-			}
-
-			ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
-			if err != nil {
-				return err
-			}
-			opts.ids = ids
-			return runWait(cmd.Context(), opts)
+			return opts.run(cmd, args)
 		},
 	}
-	addKeyFlags(cmd.Flags(), waitKeys)
+	addWaitFlags(cmd, opts)
 	return cmd
 }
 
-// runWait polls every task until it has finished, printing each result as
-// it comes.
+// addWaitFlags defines the flags 'wait' and 'watch' share.
+func addWaitFlags(cmd *cobra.Command, opts *waitOptions) {
+	addKeyFlags(cmd.Flags(), waitKeys)
+	cmd.Flags().StringVar(&opts.eventsFile, "events-file", "",
+		"also append the stream of status changes, as JSON lines, to `PATH`")
+}
+
+// run loads the settings, reads the ids and waits.
+func (opts *waitOptions) run(cmd *cobra.Command, args []string) error {
+	a := opts.app
+	if err := a.setup(cmd); err != nil {
+		return err
+	}
+
+	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+	if err != nil {
+		return err
+	}
+	opts.ids = ids
+	return runWait(cmd.Context(), opts)
+}
+
+// runWait polls every task until it has finished. 'wait' prints each
+// result as it comes; 'watch' prints every change, and the results at the
+// end unless the changes went to stdout as JSON.
 func runWait(ctx context.Context, opts *waitOptions) error {
 	a, s := opts.app, opts.app.settings
-	kind, err := a.deps.Streams.ProgressFor(s.Progress)
+	progress, err := newProgress(opts)
 	if err != nil {
-		return exitcode.Usagef("%w", err)
+		return err
 	}
-	if s.Quiet {
-		kind = term.ProgressNone
-	}
-	progress := render.NewProgress(kind, a.deps.Streams, a.deps.Clock)
 	defer progress.Stop()
 
-	var printErr error
+	events, err := openEvents(opts.eventsFile)
+	if err != nil {
+		return err
+	}
+	defer events.Close()
+
+	streamEvents := opts.watch && (a.jsonOut || a.jq != nil)
+	var writeErr error
 	observe := func(e poll.Event) {
 		progress.Observe(e)
-		if e.Kind != poll.EventFinished || e.Err != nil || s.Quiet || printErr != nil {
+		if writeErr != nil {
 			return
 		}
-		progress.Suspend(func() { printErr = a.printer.Print(e.Task) })
+		if line, ok := render.EventJSON(e); ok {
+			writeErr = events.Write(line)
+			if streamEvents && !s.Quiet && writeErr == nil {
+				progress.Suspend(func() { writeErr = a.printer.PrintJSON(line, "event of task "+e.ID) })
+			}
+		}
+		if !opts.watch && e.Kind == poll.EventFinished && e.Err == nil && !s.Quiet {
+			progress.Suspend(func() { writeErr = a.printer.Print(e.Task) })
+		}
 	}
 
 	results, err := poll.Wait(ctx, a.client, opts.ids, poll.Options{
@@ -104,12 +131,17 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		return stoppedEarly(incomplete, s.Timeout)
 	case err != nil:
 		return err
-	case printErr != nil:
-		return fmt.Errorf("writing results: %w", printErr)
+	case writeErr != nil:
+		return fmt.Errorf("writing results: %w", writeErr)
 	}
 
 	var errs []error
 	for _, r := range results {
+		if opts.watch && !streamEvents && !s.Quiet && r.Task != nil && r.Err == nil {
+			if err := a.printer.Print(r.Task); err != nil {
+				return fmt.Errorf("writing results: %w", err)
+			}
+		}
 		switch {
 		case r.Err != nil:
 			errs = append(errs, &taskError{id: r.ID, err: r.Err})
@@ -118,6 +150,23 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		}
 	}
 	return summarize(a, errs, len(results), "tasks did not complete")
+}
+
+// newProgress returns the progress display the settings ask for: for a
+// terminal, a spinner for 'wait' and a live table for 'watch'.
+func newProgress(opts *waitOptions) (render.Progress, error) {
+	a := opts.app
+	kind, err := a.deps.Streams.ProgressFor(a.settings.Progress)
+	if err != nil {
+		return nil, exitcode.Usagef("%w", err)
+	}
+	if a.settings.Quiet {
+		kind = term.ProgressNone
+	}
+	if kind == term.ProgressTTY && opts.watch {
+		return render.NewTableProgress(a.deps.Streams, a.deps.Clock, opts.ids), nil
+	}
+	return render.NewProgress(kind, a.deps.Streams, a.deps.Clock), nil
 }
 
 // stoppedEarly explains a wait cut short and says how to resume it.

@@ -174,10 +174,14 @@ func (p *spinnerProgress) refresh(sp *spinner.Spinner) {
 	} else {
 		fmt.Fprintf(&b, " waiting for %d %s", len(ids), plural(len(ids), "task", "tasks"))
 	}
+	between := " · "
+	if !p.streams.UTF8() {
+		between = ", "
+	}
 	for i, id := range ids {
 		sep := ": "
 		if i > 0 {
-			sep = " · "
+			sep = between
 		}
 		fmt.Fprintf(&b, "%s%s %s %s", sep, id, p.status[id],
 			Duration(now.Sub(p.since[id]).Truncate(time.Second)))

@@ -57,33 +57,44 @@ func CompileJQ(expr string) (*gojq.Code, error) {
 // Print writes one task. Each write is one call on the underlying writer,
 // so a result is never cut in half by an interrupt.
 func (p *Printer) Print(t *hub.Task) error {
+	if p.format == FormatHuman {
+		var buf bytes.Buffer
+		p.human(&buf, t)
+		_, err := p.w.Write(buf.Bytes())
+		return err
+	}
+	return p.PrintJSON(t.Raw, "task "+t.ID)
+}
+
+// PrintJSON writes one JSON document in the printer's format: compacted,
+// or through the jq expression. what names the document in errors. In the
+// human format it writes the document as FormatJSON does.
+func (p *Printer) PrintJSON(doc json.RawMessage, what string) error {
 	var buf bytes.Buffer
-	switch p.format {
-	case FormatJSON:
-		if err := json.Compact(&buf, t.Raw); err != nil {
-			return fmt.Errorf("task %s: compacting answer: %w", t.ID, err)
-		}
-		buf.WriteByte('\n')
-	case FormatJQ:
-		if err := p.runJQ(&buf, t); err != nil {
+	if p.format == FormatJQ {
+		if err := p.runJQ(&buf, doc, what); err != nil {
 			return err
 		}
-	default:
-		p.human(&buf, t)
+	} else {
+		if err := json.Compact(&buf, doc); err != nil {
+			return fmt.Errorf("%s: compacting answer: %w", what, err)
+		}
+		buf.WriteByte('\n')
 	}
 
 	_, err := p.w.Write(buf.Bytes())
 	return err
 }
 
-// runJQ applies the jq expression to a task. Strings print raw, as jq -r
-// does; other values as compact JSON, numbers with their digits unchanged.
-func (p *Printer) runJQ(buf *bytes.Buffer, t *hub.Task) error {
-	dec := json.NewDecoder(bytes.NewReader(t.Raw))
+// runJQ applies the jq expression to a document. Strings print raw, as
+// jq -r does; other values as compact JSON, numbers with their digits
+// unchanged.
+func (p *Printer) runJQ(buf *bytes.Buffer, doc json.RawMessage, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var input any
 	if err := dec.Decode(&input); err != nil {
-		return fmt.Errorf("task %s: decoding answer: %w", t.ID, err)
+		return fmt.Errorf("%s: decoding answer: %w", what, err)
 	}
 
 	iter := p.jq.Run(input)
@@ -96,7 +107,7 @@ func (p *Printer) runJQ(buf *bytes.Buffer, t *hub.Task) error {
 			if err, halt := err.(*gojq.HaltError); halt && err.Value() == nil {
 				return nil
 			}
-			return fmt.Errorf("task %s: jq: %w", t.ID, err)
+			return fmt.Errorf("%s: jq: %w", what, err)
 		}
 
 		if s, isString := v.(string); isString {
@@ -104,7 +115,7 @@ func (p *Printer) runJQ(buf *bytes.Buffer, t *hub.Task) error {
 		} else {
 			out, err := gojq.Marshal(v)
 			if err != nil {
-				return fmt.Errorf("task %s: jq: %w", t.ID, err)
+				return fmt.Errorf("%s: jq: %w", what, err)
 			}
 			buf.Write(out)
 		}
@@ -132,7 +143,7 @@ func (p *Printer) human(buf *bytes.Buffer, t *hub.Task) {
 		sc := bufio.NewScanner(strings.NewReader(text))
 		sc.Buffer(nil, len(text)+1)
 		for sc.Scan() {
-			fmt.Fprintf(buf, "  %s\n", sc.Text())
+			fmt.Fprintf(buf, "%s\n", strings.TrimRight("  "+sc.Text(), " \t"))
 		}
 		return
 	}
@@ -145,6 +156,9 @@ func (p *Printer) human(buf *bytes.Buffer, t *hub.Task) {
 // note when the status is one hubctl does not know.
 func StatusText(pal term.Palette, t *hub.Task) string {
 	status := t.Status
+	if status == "" && !t.Ready {
+		return pal.Yellow("(no status)")
+	}
 	if status == "" {
 		status = "(no status)"
 	}
@@ -174,16 +188,19 @@ func ErrorText(t *hub.Task) string {
 	return "error: " + msg
 }
 
-// Duration formats a duration for people: 850ms, 4.1s, 2m05s, 1h02m.
+// Duration formats a duration for people: 850ms, 4.1s, 12s (for whole
+// seconds), 2m05s, 1h02m.
 func Duration(d time.Duration) string {
 	switch {
-	case d < 0:
+	case d <= 0:
 		return "0s"
 	case d < time.Second:
 		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
+	case d < time.Minute && d%time.Second == 0:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Minute-50*time.Millisecond: // else %.1f would round up to "60.0s"
 		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
+	case d < time.Hour-500*time.Millisecond: // else rounding would give "60m00s"
 		d = d.Round(time.Second)
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}

@@ -76,6 +76,10 @@ func (s *Streams) SetColorMode(mode string) error {
 	default:
 		return fmt.Errorf("invalid color mode %q: want auto, always or never", mode)
 	}
+
+	// The spinner colours its frames through fatih/color's process-wide
+	// switch; palettes set their own, so the switch can follow stderr.
+	color.NoColor = !s.colorErr
 	return nil
 }
 
@@ -142,12 +146,19 @@ func (s *Streams) UTF8() bool {
 
 // ErrWidth returns stderr's width in columns, or 80 when it is unknown.
 func (s *Streams) ErrWidth() int {
+	w, _ := s.ErrSize()
+	return w
+}
+
+// ErrSize returns stderr's width and height, or 80 by 24 when they are
+// unknown.
+func (s *Streams) ErrSize() (width, height int) {
 	if s.ErrFile != nil && s.ErrTTY {
-		if w, _, err := term.GetSize(int(s.ErrFile.Fd())); err == nil && w > 0 {
-			return w
+		if w, h, err := term.GetSize(int(s.ErrFile.Fd())); err == nil && w > 0 && h > 0 {
+			return w, h
 		}
 	}
-	return 80
+	return 80, 24
 }
 
 // Palette colours text for one stream, or passes it through unchanged.
