@@ -264,4 +264,3 @@ func TestInterruptOnTerminalRestoresCursor(t *testing.T) {
 		t.Logf("%s: exited %v after the signal", tt.command, took.Round(time.Millisecond))
 	}
 }
-
