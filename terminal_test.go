@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -262,5 +263,46 @@ func TestInterruptOnTerminalRestoresCursor(t *testing.T) {
 			}
 		}
 		t.Logf("%s: exited %v after the signal", tt.command, took.Round(time.Millisecond))
+	}
+}
+
+// TestWatchManyTasksOnTerminal runs the live table over hundreds of tasks;
+// under 'go test -race' the hubctl it runs is race-built too, so this is
+// also the race detector's run of watch.
+func TestWatchManyTasksOnTerminal(t *testing.T) {
+	var tasks []fakehub.Task
+	var ids []string
+	for i := range 300 {
+		id := fmt.Sprintf("t-%03d", i)
+		ids = append(ids, id)
+		tasks = append(tasks, fakehub.Task{ID: id, Steps: pollSteps(1+i%3, completedStep("https://cdn.example/"+id+".png"))})
+	}
+	hub := fakehub.StartForTest(t, fakehub.Scenario{Token: "test-token-not-real", Tasks: tasks},
+		fakehub.Options{Logf: func(string, ...any) {}})
+	events := filepath.Join(t.TempDir(), "events.ndjson")
+
+	args := append([]string{"watch", "--interval", "10ms", "--concurrency", "8", "--events-file", events}, ids...)
+	run := startOnTerminal(t, hub, nil, args...)
+	code, screen := run.exit(t)
+
+	if code != 0 {
+		t.Fatalf("exit status %d, want 0; terminal: %q", code, screen[max(0, len(screen)-2000):])
+	}
+	last := screen[strings.LastIndex(screen, "\x1b[?2026h"):]
+	if !strings.Contains(last, "0 running · 300 completed") {
+		t.Errorf("final frame = %q, want every task completed", last)
+	}
+	if n := strings.Count(run.stdout.String(), "completed  4s\n"); n != 300 {
+		t.Errorf("stdout has %d results, want 300", n)
+	}
+	if got := hub.MaxOpenConns(); got > 8 {
+		t.Errorf("fake hub saw %d connections open at once, want at most 8", got)
+	}
+	b, err := os.ReadFile(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `"status":"completed","previous_status":"pending"`); n != 300 {
+		t.Errorf("events file has %d final events, want 300", n)
 	}
 }

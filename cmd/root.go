@@ -169,7 +169,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 
 	httpClient := a.deps.HTTP
 	if httpClient == nil {
-		httpClient = hub.NewHTTPClient(settings.RequestTimeout)
+		httpClient = hub.NewHTTPClient(settings.RequestTimeout, settings.Concurrency)
 	}
 	a.client, err = hub.New(hub.Options{
 		BaseURL:   settings.BaseURL,

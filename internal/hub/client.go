@@ -90,7 +90,7 @@ func New(opts Options) (*Client, error) {
 		getBudget:   opts.GetBudget,
 	}
 	if c.http == nil {
-		c.http = NewHTTPClient(30 * time.Second)
+		c.http = NewHTTPClient(30*time.Second, 0)
 	}
 	if c.clock == nil {
 		c.clock = clockwork.NewRealClock()
@@ -115,11 +115,12 @@ func New(opts Options) (*Client, error) {
 }
 
 // NewHTTPClient returns an HTTP client for a Client: proxies from the
-// environment, connections kept for reuse, and timeout as the limit on
-// each request, body included.
-func NewHTTPClient(timeout time.Duration) *http.Client {
+// environment, at most conns connections to the Hub (0 means no limit),
+// kept for reuse, and timeout as the limit on each request, body included.
+func NewHTTPClient(timeout time.Duration, conns int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
+	t.MaxConnsPerHost = conns
+	t.MaxIdleConnsPerHost = max(conns, 2)
 	t.ResponseHeaderTimeout = timeout
 	return &http.Client{Transport: t, Timeout: timeout}
 }

@@ -91,7 +91,7 @@ func (s *stub) request(i int) *http.Request {
 func newTestClient(t *testing.T, baseURL string, clock clockwork.Clock, edit func(*Options)) *Client {
 	t.Helper()
 
-	httpClient := NewHTTPClient(10 * time.Second)
+	httpClient := NewHTTPClient(10*time.Second, 0)
 	t.Cleanup(httpClient.CloseIdleConnections)
 	opts := Options{
 		BaseURL:   baseURL,

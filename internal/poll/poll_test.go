@@ -26,6 +26,7 @@ type script struct {
 	start    time.Time
 	inflight int
 	peak     int
+	sequence []string // "id@time" of every poll, in the order sent
 	block    chan struct{} // when set, every fetch waits for it
 }
 
@@ -43,6 +44,7 @@ func (s *script) Fetch(ctx context.Context, id string) (*hub.Task, error) {
 	n := s.polls[id]
 	s.polls[id]++
 	s.times[id] = append(s.times[id], time.Since(s.start))
+	s.sequence = append(s.sequence, fmt.Sprintf("%s@%v", id, time.Since(s.start)))
 	s.inflight++
 	s.peak = max(s.peak, s.inflight)
 	steps := s.steps[id]
@@ -261,6 +263,32 @@ func TestWaitBoundsRequestsInFlight(t *testing.T) {
 		}
 		if s.peak != 3 {
 			t.Errorf("peak in flight = %d, want 3", s.peak)
+		}
+	})
+}
+
+func TestWaitPollsTasksDueSoonestFirst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{
+			"a": {"pending", "completed!"},
+			"b": {"err:503", "completed!"},
+			"c": {"pending", "pending", "completed!"},
+		})
+
+		_, err := Wait(t.Context(), s, []string{"a", "b", "c"}, Options{
+			Interval: time.Second, Concurrency: 1, Rand: fixedRand,
+			Backoff: hub.Backoff{Base: 300 * time.Millisecond, Cap: time.Second},
+		})
+		if err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+
+		// One request at a time: first polls in the order given, then b's
+		// retry (due at 0.3s) before a and c (due at 1s), a before c
+		// because it was due first.
+		want := []string{"a@0s", "b@0s", "c@0s", "b@300ms", "a@1s", "c@1s", "c@2s"}
+		if !slices.Equal(s.sequence, want) {
+			t.Errorf("polls = %v, want %v", s.sequence, want)
 		}
 	})
 }
