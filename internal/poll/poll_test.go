@@ -26,7 +26,7 @@ type script struct {
 	start    time.Time
 	inflight int
 	peak     int
-	sequence []string // "id@time" of every poll, in the order sent
+	sequence []string      // "id@time" of every poll, in the order sent
 	block    chan struct{} // when set, every fetch waits for it
 }
 
