@@ -122,6 +122,7 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		Concurrency: s.Concurrency,
 		Heartbeat:   s.Heartbeat,
 		Observe:     observe,
+		Logger:      a.logger,
 	})
 	progress.Stop()
 

@@ -428,12 +428,30 @@ func (l *Loader) readToken(path, setting string) (string, string, error) {
 		b, err = io.ReadAll(io.LimitReader(l.Stdin, 64<<10))
 		source = "standard input"
 	} else {
-		b, err = readSmallFile(path, 64<<10)
+		b, err = readSmallFile(expandHome(path, l.Getenv), 64<<10)
 	}
 	if err != nil {
 		return "", "", errorf("reading token from %s: %w", source, unwrapPath(err))
 	}
 	return checkToken(string(b), source)
+}
+
+// expandHome replaces a leading ~/ with the home directory, as a shell
+// would, for paths written in the config file or the environment.
+func expandHome(path string, getenv func(string) string) string {
+	if !strings.HasPrefix(path, "~/") {
+		return path
+	}
+	home := getenv("HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = h
+		}
+	}
+	if home == "" {
+		return path
+	}
+	return filepath.Join(home, path[2:])
 }
 
 func readSmallFile(path string, limit int64) ([]byte, error) {

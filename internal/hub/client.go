@@ -122,7 +122,24 @@ func NewHTTPClient(timeout time.Duration, conns int) *http.Client {
 	t.MaxConnsPerHost = conns
 	t.MaxIdleConnsPerHost = max(conns, 2)
 	t.ResponseHeaderTimeout = timeout
-	return &http.Client{Transport: t, Timeout: timeout}
+	return &http.Client{Transport: t, Timeout: timeout, CheckRedirect: checkRedirect}
+}
+
+// ErrInsecureRedirect is returned for a redirect from https to plain http,
+// which would send the token unencrypted.
+var ErrInsecureRedirect = errors.New("refusing a redirect from https to plain http")
+
+// checkRedirect follows up to 10 redirects, never from https to http. The
+// http package already drops the Authorization header when a redirect
+// leaves the original host.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+		return fmt.Errorf("%w (to %s)", ErrInsecureRedirect, req.URL.Redacted())
+	}
+	return nil
 }
 
 // Backoff returns the back-off the client spaces its retries with.
@@ -161,6 +178,9 @@ func (c *Client) Fetch(ctx context.Context, id string) (*Task, error) {
 			"url", req.URL.String(), "duration", c.clock.Since(start), "error", err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, context.Cause(ctx)
+		}
+		if errors.Is(err, ErrInsecureRedirect) {
+			return nil, stripURL(err)
 		}
 		return nil, &TransportError{Err: stripURL(err)}
 	}

@@ -1068,3 +1068,34 @@ func TestServerEchoOfTokenIsRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectFromHTTPSToHTTPIsRefused(t *testing.T) {
+	var plainHits int
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plainHits++
+		fmt.Fprint(w, `{"task_id":"t","status":"completed","ready":true}`)
+	}))
+	defer plain.Close()
+	secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer secure.Close()
+
+	httpClient := secure.Client()
+	httpClient.CheckRedirect = checkRedirect
+	c, err := New(Options{BaseURL: secure.URL, Token: "test-token-not-real", HTTP: httpClient})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = c.Fetch(context.Background(), "t")
+	if !errors.Is(err, ErrInsecureRedirect) {
+		t.Fatalf("Fetch error = %v, want ErrInsecureRedirect", err)
+	}
+	if IsTransient(err) {
+		t.Error("an insecure redirect is treated as transient; it would be retried forever")
+	}
+	if plainHits != 0 {
+		t.Errorf("plain server got %d requests, want none", plainHits)
+	}
+}

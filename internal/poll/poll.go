@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -74,6 +75,9 @@ type Options struct {
 	// Observe receives every event, one at a time, from the goroutine
 	// that called Wait; nil means none. It must not block for long.
 	Observe func(Event)
+
+	// Logger receives a debug record of every retry; nil means none.
+	Logger *slog.Logger
 }
 
 // EventKind tells what an Event reports.
@@ -244,6 +248,9 @@ func newWaiter(f Fetcher, ids []string, opts Options) *waiter {
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 
 	w := &waiter{
 		opts:    opts,
@@ -409,6 +416,8 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 	if isStatus && se.Code == http.StatusTooManyRequests && now.Add(wait).After(w.paused) {
 		w.paused = now.Add(wait)
 	}
+	w.opts.Logger.Debug("retrying", "task", t.id, "attempt", t.polls+1, "wait", wait,
+		"reason", err.Error())
 	w.schedule(t, now, wait)
 	return nil
 }
