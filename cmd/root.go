@@ -120,6 +120,8 @@ func addKeyFlags(flags *pflag.FlagSet, names []string) {
 			flags.Duration(k.Flag, mustDuration(k.Default), usage)
 		case config.Int:
 			flags.Int64(k.Flag, mustInt(k.Default), usage)
+		case config.Float:
+			flags.Float64(k.Flag, 0, usage)
 		case config.Bool:
 			flags.BoolP(k.Flag, shorthand(k.Flag), false, usage)
 		default:

@@ -15,7 +15,8 @@ import (
 )
 
 // waitKeys are the settings 'wait' and 'watch' take as flags.
-var waitKeys = []string{"interval", "timeout", "concurrency", "heartbeat", "progress", "quiet"}
+var waitKeys = []string{"interval", "timeout", "concurrency", "heartbeat", "progress", "quiet",
+	"no_history", "max_rate"}
 
 // waitOptions holds what one run of 'hubctl wait' or 'hubctl watch' needs.
 type waitOptions struct {

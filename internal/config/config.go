@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -32,6 +33,7 @@ const (
 	Duration
 	Int
 	Bool
+	Float
 )
 
 // Key describes one setting: its name in the file, the flag and the
@@ -76,22 +78,28 @@ func Keys() []Key {
 			Usage: "progress on stderr: auto, tty, plain or none"},
 		{Name: "quiet", Flag: "quiet", Env: []string{"HUBCTL_QUIET"}, Kind: Bool, Default: "false",
 			Usage: "print nothing; the exit code tells how it ended"},
+		{Name: "no_history", Flag: "no-history", Env: []string{"HUBCTL_NO_HISTORY"}, Kind: Bool,
+			Default: "false", Usage: "do not learn task durations from past runs, nor record them"},
+		{Name: "max_rate", Flag: "max-rate", Env: []string{"HUBCTL_MAX_RATE"}, Kind: Float,
+			Default: "0", Usage: "most requests per second, over all tasks; 0 for no cap"},
 	}
 }
 
 // Settings is the effective configuration of one run.
 type Settings struct {
-	Token        string `mapstructure:"-"`
-	TokenSource  string `mapstructure:"-"`
-	TokenFile    string `mapstructure:"token_file"`
-	BaseURL      string `mapstructure:"base_url"`
-	InsecureHTTP bool   `mapstructure:"insecure_http"`
-	Color        string `mapstructure:"color"`
-	Debug        bool   `mapstructure:"debug"`
-	Progress     string `mapstructure:"progress"`
-	Quiet        bool   `mapstructure:"quiet"`
-	MaxBody      int64  `mapstructure:"max_body"`
-	Concurrency  int    `mapstructure:"concurrency"`
+	Token        string  `mapstructure:"-"`
+	TokenSource  string  `mapstructure:"-"`
+	TokenFile    string  `mapstructure:"token_file"`
+	BaseURL      string  `mapstructure:"base_url"`
+	InsecureHTTP bool    `mapstructure:"insecure_http"`
+	Color        string  `mapstructure:"color"`
+	Debug        bool    `mapstructure:"debug"`
+	Progress     string  `mapstructure:"progress"`
+	Quiet        bool    `mapstructure:"quiet"`
+	MaxBody      int64   `mapstructure:"max_body"`
+	Concurrency  int     `mapstructure:"concurrency"`
+	NoHistory    bool    `mapstructure:"no_history"`
+	MaxRate      float64 `mapstructure:"max_rate"`
 
 	RequestTimeout time.Duration `mapstructure:"request_timeout"`
 	Interval       time.Duration `mapstructure:"interval"`
@@ -296,6 +304,12 @@ func (l *Loader) check(k Key, file string) error {
 		}
 	case Bool:
 		_, err = strconv.ParseBool(raw)
+	case Float:
+		var f float64
+		f, err = strconv.ParseFloat(raw, 64)
+		if err == nil && (f < 0 || math.IsInf(f, 0) || math.IsNaN(f)) {
+			err = errors.New("must be a number from 0 up")
+		}
 	}
 	if err != nil {
 		return errorf("invalid %s %q from %s: %s", k.Name, raw, l.Source(k, file), conciseParseError(err))
