@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hubctl/hubctl/internal/exitcode"
+	"github.com/hubctl/hubctl/internal/history"
 	"github.com/hubctl/hubctl/internal/hub"
 	"github.com/hubctl/hubctl/internal/poll"
 	"github.com/hubctl/hubctl/internal/render"
@@ -98,10 +100,14 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 	}
 	defer events.Close()
 
+	hist := loadHistory(a)
 	streamEvents := opts.watch && (a.jsonOut || a.jq != nil)
 	var writeErr error
 	observe := func(e poll.Event) {
 		progress.Observe(e)
+		if e.Kind == poll.EventStatus && e.Task.State() == hub.StateCompleted && e.Task.HasElapsed {
+			hist.Add(e.Task.Model, time.Duration(e.Task.ElapsedMS)*time.Millisecond)
+		}
 		if writeErr != nil {
 			return
 		}
@@ -122,10 +128,15 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		Timeout:     s.Timeout,
 		Concurrency: s.Concurrency,
 		Heartbeat:   s.Heartbeat,
+		Estimates:   estimates(hist),
+		MaxRate:     s.MaxRate,
 		Observe:     observe,
 		Logger:      a.logger,
 	})
 	progress.Stop()
+	if err := hist.Save(a.deps.Clock.Now()); err != nil {
+		a.logger.Debug("history not saved", "error", err)
+	}
 
 	var incomplete *poll.Incomplete
 	switch {
@@ -152,6 +163,29 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		}
 	}
 	return summarize(a, errs, len(results), "tasks did not complete")
+}
+
+// loadHistory returns the record of past task durations, or an empty one
+// that is never saved when --no-history is set.
+func loadHistory(a *app) *history.History {
+	if a.settings.NoHistory {
+		return history.Load("")
+	}
+	return history.Load(history.DefaultDir(a.deps.Streams.Getenv))
+}
+
+// estimates returns what the history says of each model, worked out once
+// per model rather than once per poll.
+func estimates(h *history.History) func(string) poll.Estimate {
+	known := map[string]poll.Estimate{}
+	return func(model string) poll.Estimate {
+		est, ok := known[model]
+		if !ok {
+			est = poll.EstimateFrom(h.Samples(model), history.MinSamples)
+			known[model] = est
+		}
+		return est
+	}
 }
 
 // newProgress returns the progress display the settings ask for: for a

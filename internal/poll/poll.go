@@ -48,8 +48,16 @@ type Options struct {
 	Clock clockwork.Clock
 
 	// Interval is a fixed time between polls of a task; 0 means the
-	// default schedule, DefaultDelay.
+	// default schedule, NextDelay.
 	Interval time.Duration
+
+	// Estimates returns what history says of tasks of a model ("" when
+	// the answers name none); nil means nothing is known.
+	Estimates func(model string) Estimate
+
+	// MaxRate caps the requests per second over all tasks; 0 means no
+	// cap beyond what 429 answers teach.
+	MaxRate float64
 
 	// Timeout bounds the whole wait, retries included; 0 means no limit.
 	Timeout time.Duration
@@ -136,6 +144,7 @@ type tracked struct {
 	failures int // transient failures in a row
 	bad      int // unusable answers in a row
 	warned   bool
+	born     time.Time // when the task started, from its elapsed_ms if known
 	task     *hub.Task
 	err      error
 	done     bool
@@ -191,6 +200,8 @@ type waiter struct {
 	lastEvent time.Time
 	paused    time.Time // no poll starts before this, after a 429
 	outage    bool
+	rate      *RateController
+	rateWake  time.Time // when the rate lets the next poll go; zero if now
 
 	tasks    []*tracked
 	queue    queue
@@ -252,12 +263,17 @@ func newWaiter(f Fetcher, ids []string, opts Options) *waiter {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 
+	if opts.Estimates == nil {
+		opts.Estimates = func(string) Estimate { return Estimate{} }
+	}
+
 	w := &waiter{
 		opts:    opts,
 		fetcher: f,
 		clock:   opts.Clock,
 		start:   opts.Clock.Now(),
 		answers: make(chan answer, opts.Concurrency),
+		rate:    NewRateController(opts.MaxRate),
 	}
 	w.lastEvent = w.start
 	if opts.Timeout > 0 {
@@ -265,7 +281,7 @@ func newWaiter(f Fetcher, ids []string, opts Options) *waiter {
 	}
 
 	for i, id := range ids {
-		t := &tracked{id: id, order: i, due: w.start}
+		t := &tracked{id: id, order: i, due: w.start, born: w.start}
 		w.tasks = append(w.tasks, t)
 		heap.Push(&w.queue, t)
 	}
@@ -310,7 +326,14 @@ func (w *waiter) dispatch(ctx context.Context, now time.Time) {
 		return
 	}
 
+	w.rateWake = time.Time{}
 	for w.inflight < w.opts.Concurrency && w.queue.Len() > 0 && !w.queue[0].due.After(now) {
+		if next := w.rate.Next(now); next.After(now) {
+			w.rateWake = next
+			return
+		}
+		w.rate.Sent(now)
+
 		t := heap.Pop(&w.queue).(*tracked)
 		w.inflight++
 		t.polls++
@@ -329,6 +352,9 @@ func (w *waiter) nextWake(now time.Time) time.Time {
 		wake = w.queue[0].due
 		if w.paused.After(wake) {
 			wake = w.paused
+		}
+		if w.rateWake.After(wake) {
+			wake = w.rateWake
 		}
 	}
 	if w.opts.Heartbeat > 0 {
@@ -350,6 +376,10 @@ func (w *waiter) handle(a answer) error {
 	}
 
 	t.failures, t.bad = 0, 0
+	w.rate.Succeeded(now)
+	if a.task.HasElapsed {
+		t.born = now.Add(-time.Duration(a.task.ElapsedMS) * time.Millisecond)
+	}
 	if w.outage {
 		w.outage = false
 		w.emit(Event{Kind: EventRecovered, ID: t.id, Task: a.task})
@@ -373,7 +403,7 @@ func (w *waiter) handle(a answer) error {
 		t.warned = true
 		w.emit(Event{Kind: EventUnknownStatus, ID: t.id, Task: a.task})
 	}
-	w.schedule(t, now, w.pollDelay(now))
+	w.schedule(t, now, w.pollDelay(t, now))
 	return nil
 }
 
@@ -413,8 +443,13 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 			return w.incomplete(ErrTimeout, reason)
 		}
 	}
-	if isStatus && se.Code == http.StatusTooManyRequests && now.Add(wait).After(w.paused) {
-		w.paused = now.Add(wait)
+	if isStatus && se.Code == http.StatusTooManyRequests {
+		w.rate.Throttled(now)
+		if now.Add(wait).After(w.paused) {
+			w.paused = now.Add(wait)
+		}
+	} else {
+		w.rate.Succeeded(now)
 	}
 	w.opts.Logger.Debug("retrying", "task", t.id, "attempt", t.polls+1, "wait", wait,
 		"reason", err.Error())
@@ -432,11 +467,11 @@ func retryAfterOf(err error) (time.Duration, bool) {
 }
 
 // pollDelay returns the wait before the next poll of a running task.
-func (w *waiter) pollDelay(now time.Time) time.Duration {
+func (w *waiter) pollDelay(t *tracked, now time.Time) time.Duration {
 	if w.opts.Interval > 0 {
 		return w.opts.Interval
 	}
-	return DefaultDelay(now.Sub(w.start), w.opts.Rand())
+	return NextDelay(now.Sub(t.born), w.opts.Estimates(t.task.Model), w.opts.Rand())
 }
 
 func (w *waiter) schedule(t *tracked, now time.Time, wait time.Duration) {

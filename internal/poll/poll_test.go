@@ -127,7 +127,8 @@ func TestWaitPollsUntilFinishedOnTheSchedule(t *testing.T) {
 		if got := results[0].Task.Status; got != "completed" {
 			t.Errorf("final status = %q, want completed", got)
 		}
-		want := []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second}
+		// Every second, shortened by the jitter fixedRand gives: 0.925.
+		want := []time.Duration{0, 925 * time.Millisecond, 1850 * time.Millisecond, 2775 * time.Millisecond}
 		if !slices.Equal(s.times["a"], want) {
 			t.Errorf("polls at %v, want %v", s.times["a"], want)
 		}
@@ -337,7 +338,9 @@ func TestWait429DelaysEveryTask(t *testing.T) {
 		}
 		// With one request at a time, a's poll at 1s goes first and gets a
 		// 429 asking for 7s; b's poll, due at 1s too, is held back with it.
-		wantA := []time.Duration{0, time.Second, 8 * time.Second}
+		// The 429 also halved the rate to 1 request a second, and b's
+		// answer at 8s raised it to 2: a goes half a second after b.
+		wantA := []time.Duration{0, time.Second, 8500 * time.Millisecond}
 		wantB := []time.Duration{0, 8 * time.Second, 9 * time.Second}
 		if !slices.Equal(s.times["a"], wantA) || !slices.Equal(s.times["b"], wantB) {
 			t.Errorf("polls of a at %v, b at %v; want %v and %v", s.times["a"], s.times["b"], wantA, wantB)
@@ -457,25 +460,86 @@ func TestWaitHeartbeatWhenNothingChanges(t *testing.T) {
 	})
 }
 
-func TestDefaultDelay(t *testing.T) {
+func TestNextDelay(t *testing.T) {
+	none := Estimate{}
+	est := Estimate{Known: true, Lo: 100 * time.Second, Hi: 116 * time.Second}
+	narrow := Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 5250 * time.Millisecond}
+	ms := time.Millisecond
+
 	tests := []struct {
+		name   string
 		age    time.Duration
+		est    Estimate
 		jitter float64
 		want   time.Duration
 	}{
-		{0, 0.5, time.Second},
-		{9 * time.Second, 0.5, time.Second},
-		{10 * time.Second, 0.5, 2 * time.Second},
-		{45 * time.Second, 0.5, 3 * time.Second},
-		{10 * time.Minute, 0.5, 5 * time.Second},
-		{0, 0, 900 * time.Millisecond},
-		{0, 0.999999, 1099999800 * time.Nanosecond},
-		{10 * time.Minute, 0.999999, 5 * time.Second}, // never above the cap
-		{10 * time.Minute, 0, 4500 * time.Millisecond},
+		{"young task, no history", 0, none, 0.999999, 999 * ms},
+		{"young task, shortest jitter", 9 * time.Second, none, 0, 850 * ms},
+		{"older task, no history", 10 * time.Second, none, 0.999999, 1998 * ms},
+		{"old task never waits past the cap", time.Hour, none, 0.999999, 1998 * ms},
+		{"before the window: 5s at least", 0, est, 0.5, 5 * time.Second},
+		{"before the window: half the age", 40 * time.Second, est, 0.5, 20 * time.Second},
+		{"before the window: 30s at most", 90 * time.Second, est, 0.5, 10 * time.Second},
+		{"before the window: at most 30s", 70 * time.Second, est, 0.5, 30 * time.Second},
+		{"jumps straight to a near window", 0, narrow, 0.5, 4750 * ms},
+		{"dense in the window", 101 * time.Second, est, 0, 850 * ms},
+		{"narrow window: shortest dense gap", 4750 * ms, narrow, 0, 170 * ms},
+		{"after the window: as without history", 200 * time.Second, est, 0, 1700 * ms},
 	}
 	for _, tt := range tests {
-		if got := DefaultDelay(tt.age, tt.jitter); got != tt.want {
-			t.Errorf("DefaultDelay(%v, %v) = %v, want %v", tt.age, tt.jitter, got, tt.want)
+		if got := NextDelay(tt.age, tt.est, tt.jitter); got != tt.want {
+			t.Errorf("%s: NextDelay(%v, %+v, %v) = %v, want %v", tt.name, tt.age, tt.est, tt.jitter, got, tt.want)
 		}
 	}
+}
+
+func TestEstimateFrom(t *testing.T) {
+	s := func(secs ...float64) []time.Duration {
+		var out []time.Duration
+		for _, v := range secs {
+			out = append(out, time.Duration(v*float64(time.Second)))
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		samples []time.Duration
+		want    Estimate
+	}{
+		{"too few", s(30, 31), Estimate{}},
+		{"same each time: margin of 250ms", s(5, 5, 5), Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 5250 * time.Millisecond}},
+		{"long tasks: margin of 3% of the median", s(100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200),
+			Estimate{Known: true, Lo: 110*time.Second - 4500*time.Millisecond, Hi: 190*time.Second + 4500*time.Millisecond}},
+		{"order does not matter", s(7, 5, 6), Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 7250 * time.Millisecond}},
+	}
+	for _, tt := range tests {
+		if got := EstimateFrom(tt.samples, 3); got != tt.want {
+			t.Errorf("%s: EstimateFrom = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWaitPollsSparselyWithHistory(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newScript(map[string][]string{"a": {"processing"}})
+		est := Estimate{Known: true, Lo: 60 * time.Second, Hi: 61 * time.Second}
+
+		_, err := Wait(t.Context(), s, []string{"a"}, Options{
+			Rand: fixedRand, Timeout: 62 * time.Second,
+			Estimates: func(string) Estimate { return est },
+		})
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v, want a timeout", err)
+		}
+
+		// Sparse until the window opens at 60s (gaps of 5s, then half the
+		// age), dense within it (200ms × 0.925), then every 2s × 0.925.
+		ms := time.Millisecond
+		want := []time.Duration{0, 5 * time.Second, 10 * time.Second, 15 * time.Second,
+			22500 * ms, 33750 * ms, 50625 * ms, 60 * time.Second,
+			60185 * ms, 60370 * ms, 60555 * ms, 60740 * ms, 60925 * ms, 61110 * ms}
+		if got := s.times["a"]; !slices.Equal(got, want) {
+			t.Errorf("polls at %v, want %v", got, want)
+		}
+	})
 }

@@ -1,0 +1,126 @@
+package poll
+
+import (
+	"math"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// RateController shares a rate of requests among all the tasks of a wait.
+// It starts without a limit (or at the hard cap, when one is set). A 429
+// halves the rate, taken from what was being sent; every second without
+// one adds a request per second back, until the limit passes the cap, or,
+// with no cap, grows so far above what is sent that it is dropped. This is
+// additive increase and multiplicative decrease, as TCP shares a link.
+// It is not safe for concurrent use; the scheduler owns it.
+type RateController struct {
+	lim     *rate.Limiter
+	cap     float64 // hard cap in requests per second; 0 for none
+	limited bool    // whether lim holds a learned limit below the cap
+
+	window   time.Time // start of the current one-second count
+	count    int       // requests sent in the current second
+	last     int       // requests sent in the second before
+	increase time.Time // when the limit may next grow
+}
+
+// minRate is the slowest the controller backs off to, in requests per
+// second.
+const minRate = 0.5
+
+// NewRateController returns a controller with a hard cap of maxRate
+// requests per second, or none when maxRate is 0.
+func NewRateController(maxRate float64) *RateController {
+	c := &RateController{cap: maxRate, lim: rate.NewLimiter(rate.Inf, 1)}
+	if maxRate > 0 {
+		c.lim = rate.NewLimiter(rate.Limit(maxRate), burstFor(maxRate))
+	}
+	return c
+}
+
+// burstFor lets a tenth of a second's worth of requests go at once.
+func burstFor(r float64) int {
+	return max(1, int(math.Ceil(r/10)))
+}
+
+// Next reports when a request may next be sent: now, or later.
+func (c *RateController) Next(now time.Time) time.Time {
+	if c.lim.Limit() == rate.Inf {
+		return now
+	}
+
+	r := c.lim.ReserveN(now, 1)
+	if !r.OK() {
+		return now.Add(time.Second)
+	}
+	delay := r.DelayFrom(now)
+	r.CancelAt(now)
+	return now.Add(delay)
+}
+
+// Sent records a request sent at now. The caller has checked Next.
+func (c *RateController) Sent(now time.Time) {
+	c.tick(now)
+	c.count++
+	if c.lim.Limit() != rate.Inf {
+		c.lim.AllowN(now, 1)
+	}
+}
+
+// tick moves the one-second count forward to now.
+func (c *RateController) tick(now time.Time) {
+	switch elapsed := now.Sub(c.window); {
+	case elapsed >= 2*time.Second:
+		c.window, c.count, c.last = now, 0, 0
+	case elapsed >= time.Second:
+		c.window, c.last, c.count = c.window.Add(time.Second), c.count, 0
+	}
+}
+
+// Rate returns the current limit in requests per second; +Inf for none.
+func (c *RateController) Rate() float64 {
+	if c.lim.Limit() == rate.Inf {
+		return math.Inf(1)
+	}
+	return float64(c.lim.Limit())
+}
+
+// Throttled records a 429 at now: the limit drops to half the rate that
+// was being sent, or half the limit if that is lower.
+func (c *RateController) Throttled(now time.Time) {
+	c.tick(now)
+	sending := float64(max(c.last, c.count))
+	current := c.Rate()
+	next := math.Max(math.Min(sending, current)/2, minRate)
+	if c.cap > 0 {
+		next = math.Min(next, c.cap)
+	}
+
+	c.lim.SetLimitAt(now, rate.Limit(next))
+	c.lim.SetBurstAt(now, burstFor(next))
+	c.limited = true
+	c.increase = now.Add(time.Second)
+}
+
+// Succeeded records an answer that was not a 429: once a second the limit
+// grows by one request per second.
+func (c *RateController) Succeeded(now time.Time) {
+	if !c.limited || now.Before(c.increase) {
+		return
+	}
+	c.tick(now)
+	c.increase = now.Add(time.Second)
+
+	next := c.Rate() + 1
+	switch {
+	case c.cap > 0 && next >= c.cap:
+		next, c.limited = c.cap, false
+	case c.cap == 0 && next > 2*float64(max(c.last, c.count))+10:
+		c.lim.SetLimitAt(now, rate.Inf)
+		c.limited = false
+		return
+	}
+	c.lim.SetLimitAt(now, rate.Limit(next))
+	c.lim.SetBurstAt(now, burstFor(next))
+}

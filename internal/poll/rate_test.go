@@ -1,0 +1,112 @@
+package poll
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 5, 18, 9, 0, 0, 0, time.UTC)
+
+// send records n requests spread evenly over d from start, as the
+// scheduler would, and returns when the last one went.
+func send(c *RateController, start time.Time, n int, d time.Duration) time.Time {
+	at := start
+	for i := range n {
+		at = start.Add(d * time.Duration(i) / time.Duration(n))
+		c.Sent(at)
+	}
+	return at
+}
+
+func TestRateControllerStartsUnlimited(t *testing.T) {
+	c := NewRateController(0)
+	send(c, t0, 500, 100*time.Millisecond)
+
+	if next := c.Next(t0.Add(100 * time.Millisecond)); !next.Equal(t0.Add(100 * time.Millisecond)) {
+		t.Errorf("Next = %v after 500 requests, want now: no limit until a 429", next)
+	}
+	if !math.IsInf(c.Rate(), 1) {
+		t.Errorf("Rate = %v, want +Inf", c.Rate())
+	}
+}
+
+func TestRateControllerHardCap(t *testing.T) {
+	c := NewRateController(10)
+
+	now := t0
+	var sent []time.Time
+	for len(sent) < 12 {
+		now = c.Next(now)
+		c.Sent(now)
+		sent = append(sent, now)
+	}
+	// A burst of one (a tenth of a second's worth), then one per 100ms.
+	if got := sent[11].Sub(sent[0]); got != 1100*time.Millisecond {
+		t.Errorf("12 requests at a cap of 10/s took %v, want 1.1s", got)
+	}
+}
+
+func TestRateControllerHalvesOnThrottle(t *testing.T) {
+	c := NewRateController(0)
+	last := send(c, t0, 40, time.Second)
+	c.Throttled(last)
+
+	if got := c.Rate(); got != 20 {
+		t.Errorf("Rate after a 429 while sending 40/s = %v, want 20", got)
+	}
+	c.Throttled(last.Add(10 * time.Millisecond))
+	if got := c.Rate(); got != 10 {
+		t.Errorf("Rate after a second 429 = %v, want 10 (half the limit)", got)
+	}
+	for range 10 {
+		c.Throttled(last.Add(20 * time.Millisecond))
+	}
+	if got := c.Rate(); got != minRate {
+		t.Errorf("Rate after many 429s = %v, want the floor %v", got, minRate)
+	}
+}
+
+func TestRateControllerRecoversAdditively(t *testing.T) {
+	c := NewRateController(30)
+	last := send(c, t0, 30, time.Second)
+	c.Throttled(last)
+	if got := c.Rate(); got != 15 {
+		t.Fatalf("Rate after a 429 = %v, want 15", got)
+	}
+
+	// Answers within the same second do not raise it more than once.
+	now := last
+	for i := range 5 {
+		now = last.Add(time.Second + time.Duration(i)*time.Millisecond)
+		c.Succeeded(now)
+	}
+	if got := c.Rate(); got != 16 {
+		t.Errorf("Rate a second later = %v, want 16", got)
+	}
+
+	for i := 2; i < 30; i++ {
+		c.Succeeded(last.Add(time.Duration(i) * time.Second))
+	}
+	if got := c.Rate(); got != 30 {
+		t.Errorf("Rate after recovering = %v, want the cap of 30", got)
+	}
+}
+
+func TestRateControllerDropsLimitWellAboveDemand(t *testing.T) {
+	c := NewRateController(0)
+	last := send(c, t0, 20, time.Second)
+	c.Throttled(last) // limit 10
+
+	// Demand falls to 2 requests a second; once the limit passes
+	// 2×2+10 = 14, it is dropped.
+	now := last
+	for i := 1; i <= 10; i++ {
+		now = last.Add(time.Duration(i) * time.Second)
+		send(c, now.Add(-time.Second), 2, time.Second)
+		c.Succeeded(now)
+	}
+	if !math.IsInf(c.Rate(), 1) {
+		t.Errorf("Rate = %v after demand fell, want no limit", c.Rate())
+	}
+}
