@@ -128,13 +128,13 @@ var ErrNotTask = errors.New("answer is not a task object")
 // number, a numeric string or null. The returned task keeps body in Raw
 // without copying it.
 func DecodeTask(body []byte) (*Task, error) {
-	trimmed := bytes.TrimSpace(body)
+	trimmed := bytes.TrimLeft(body, " \t\r\n") // JSON's white space, no other
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, fmt.Errorf("%w: %s", ErrNotTask, describeJSON(trimmed))
 	}
 
 	var w wireTask
-	if err := json.Unmarshal(trimmed, &w); err != nil {
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotTask, err)
 	}
 
