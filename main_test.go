@@ -34,6 +34,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", filepath.Join(env.WorkDir, "home"))
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, "home", ".config"))
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "home", ".local", "state"))
+			// A script that starts no fake hub must not reach the real
+			// one: port 9 on loopback refuses at once.
+			env.Setenv("HUBCTL_BASE_URL", "http://127.0.0.1:9")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
