@@ -461,10 +461,13 @@ func TestWaitHeartbeatWhenNothingChanges(t *testing.T) {
 }
 
 func TestNextDelay(t *testing.T) {
+	sec, ms := time.Second, time.Millisecond
 	none := Estimate{}
-	est := Estimate{Known: true, Lo: 100 * time.Second, Hi: 116 * time.Second}
-	narrow := Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 5250 * time.Millisecond}
-	ms := time.Millisecond
+	// Most tasks finish between 100s and 130s, the middle ones between
+	// 110s and 120s.
+	est := Estimate{Known: true, Lo: 100 * sec, MidLo: 110 * sec, MidHi: 120 * sec, Hi: 130 * sec}
+	// Tasks that always take 5s.
+	exact := Estimate{Known: true, Lo: 4750 * ms, MidLo: 4750 * ms, MidHi: 5250 * ms, Hi: 5250 * ms}
 
 	tests := []struct {
 		name   string
@@ -474,17 +477,18 @@ func TestNextDelay(t *testing.T) {
 		want   time.Duration
 	}{
 		{"young task, no history", 0, none, 0.999999, 999 * ms},
-		{"young task, shortest jitter", 9 * time.Second, none, 0, 850 * ms},
-		{"older task, no history", 10 * time.Second, none, 0.999999, 1998 * ms},
+		{"young task, shortest jitter", 9 * sec, none, 0, 850 * ms},
+		{"older task, no history", 10 * sec, none, 0.999999, 1998 * ms},
 		{"old task never waits past the cap", time.Hour, none, 0.999999, 1998 * ms},
-		{"before the window: 5s at least", 0, est, 0.5, 5 * time.Second},
-		{"before the window: half the age", 40 * time.Second, est, 0.5, 20 * time.Second},
-		{"before the window: 30s at most", 90 * time.Second, est, 0.5, 10 * time.Second},
-		{"before the window: at most 30s", 70 * time.Second, est, 0.5, 30 * time.Second},
-		{"jumps straight to a near window", 0, narrow, 0.5, 4750 * ms},
-		{"dense in the window", 101 * time.Second, est, 0, 850 * ms},
-		{"narrow window: shortest dense gap", 4750 * ms, narrow, 0, 170 * ms},
-		{"after the window: as without history", 200 * time.Second, est, 0, 1700 * ms},
+		{"long before the window: 30s at most", 0, est, 0.5, 30 * sec},
+		{"just before the window: straight to it", 90 * sec, est, 0.5, 10 * sec},
+		{"early tail: half of it, at most 3s", 100 * sec, est, 1 - 1e-9, 2997 * ms},
+		{"early tail: never past the middle", 109 * sec, est, 1 - 1e-9, 999 * ms},
+		{"middle: a tenth of it, at most 0.9s", 110 * sec, est, 1 - 1e-9, 899100 * time.Microsecond},
+		{"late tail: at most 3s", 125 * sec, est, 0, 2550 * ms},
+		{"after the window: as without history", 200 * sec, est, 0, 1700 * ms},
+		{"exact history: jump to the window", 300 * ms, exact, 0.5, 4450 * ms},
+		{"exact history: shortest dense gap", 4750 * ms, exact, 0, 170 * ms},
 	}
 	for _, tt := range tests {
 		if got := NextDelay(tt.age, tt.est, tt.jitter); got != tt.want {
@@ -494,6 +498,7 @@ func TestNextDelay(t *testing.T) {
 }
 
 func TestEstimateFrom(t *testing.T) {
+	ms := time.Millisecond
 	s := func(secs ...float64) []time.Duration {
 		var out []time.Duration
 		for _, v := range secs {
@@ -507,10 +512,15 @@ func TestEstimateFrom(t *testing.T) {
 		want    Estimate
 	}{
 		{"too few", s(30, 31), Estimate{}},
-		{"same each time: margin of 250ms", s(5, 5, 5), Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 5250 * time.Millisecond}},
-		{"long tasks: margin of 3% of the median", s(100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200),
-			Estimate{Known: true, Lo: 110*time.Second - 4500*time.Millisecond, Hi: 190*time.Second + 4500*time.Millisecond}},
-		{"order does not matter", s(7, 5, 6), Estimate{Known: true, Lo: 4750 * time.Millisecond, Hi: 7250 * time.Millisecond}},
+		{"same each time: margin of 250ms", s(5, 5, 5),
+			Estimate{Known: true, Lo: 4750 * ms, MidLo: 4750 * ms, MidHi: 5250 * ms, Hi: 5250 * ms}},
+		// 21 samples 100s..200s: 5th percentile 105s, 15th 115s, 85th
+		// 185s, 95th 195s; margin 3% of 150s.
+		{"long tasks: margin of 3% of the median", s(100, 105, 110, 115, 120, 125, 130, 135, 140, 145,
+			150, 155, 160, 165, 170, 175, 180, 185, 190, 195, 200),
+			Estimate{Known: true, Lo: 100500 * ms, MidLo: 110500 * ms, MidHi: 189500 * ms, Hi: 199500 * ms}},
+		{"order does not matter", s(7, 5, 6),
+			Estimate{Known: true, Lo: 4750 * ms, MidLo: 4750 * ms, MidHi: 7250 * ms, Hi: 7250 * ms}},
 	}
 	for _, tt := range tests {
 		if got := EstimateFrom(tt.samples, 3); got != tt.want {
@@ -522,24 +532,44 @@ func TestEstimateFrom(t *testing.T) {
 func TestWaitPollsSparselyWithHistory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newScript(map[string][]string{"a": {"processing"}})
-		est := Estimate{Known: true, Lo: 60 * time.Second, Hi: 61 * time.Second}
+		est := Estimate{Known: true, Lo: 60 * time.Second, MidLo: 61 * time.Second,
+			MidHi: 62 * time.Second, Hi: 63 * time.Second}
 
 		_, err := Wait(t.Context(), s, []string{"a"}, Options{
-			Rand: fixedRand, Timeout: 62 * time.Second,
+			Rand: fixedRand, Timeout: 64 * time.Second,
 			Estimates: func(string) Estimate { return est },
 		})
 		if !errors.Is(err, ErrTimeout) {
 			t.Fatalf("err = %v, want a timeout", err)
 		}
 
-		// Sparse until the window opens at 60s (gaps of 5s, then half the
-		// age), dense within it (200ms × 0.925), then every 2s × 0.925.
+		// Gaps of 30s until the window opens at 60s; 0.5s × 0.925 in its
+		// early tail; 0.2s × 0.925 in its middle; 0.5s × 0.925 in its
+		// late tail; then 2s × 0.925.
 		ms := time.Millisecond
-		want := []time.Duration{0, 5 * time.Second, 10 * time.Second, 15 * time.Second,
-			22500 * ms, 33750 * ms, 50625 * ms, 60 * time.Second,
-			60185 * ms, 60370 * ms, 60555 * ms, 60740 * ms, 60925 * ms, 61110 * ms}
+		want := []time.Duration{0, 30 * time.Second, 60 * time.Second,
+			60462500 * time.Microsecond, 60925 * ms,
+			61110 * ms, 61295 * ms, 61480 * ms, 61665 * ms, 61850 * ms,
+			62035 * ms, 62497500 * time.Microsecond, 62960 * ms, 63422500 * time.Microsecond}
 		if got := s.times["a"]; !slices.Equal(got, want) {
 			t.Errorf("polls at %v, want %v", got, want)
 		}
 	})
+}
+
+// TestNextDelayBounds checks, over many ages and estimates, that no wait is
+// shorter than the densest polling (which once let the scheduler spin) or
+// longer than the sparsest.
+func TestNextDelayBounds(t *testing.T) {
+	floor := MinDenseDelay * 850 / 1000
+	for i := range 20000 {
+		lo := time.Duration(i%97) * 137 * time.Millisecond
+		est := Estimate{Known: i%5 != 0, Lo: lo, MidLo: lo + time.Duration(i%7)*time.Millisecond,
+			MidHi: lo + time.Duration(i%11)*time.Second, Hi: lo + time.Duration(i%13)*time.Second}
+		age := time.Duration(i) * 7919 * time.Microsecond
+		d := NextDelay(age, est, float64(i%100)/100)
+		if d < floor || d > MaxSparseDelay {
+			t.Fatalf("NextDelay(%v, %+v) = %v, want between %v and %v", age, est, d, floor, MaxSparseDelay)
+		}
+	}
 }

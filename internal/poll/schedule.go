@@ -19,27 +19,32 @@ const (
 	// of a task whose history says nothing of when it will finish.
 	MaxDefaultDelay = 2 * time.Second
 
-	// DenseDelay bounds the time between polls while a task is within
-	// the window its history predicts for its finish.
+	// MinDenseDelay and MaxDenseDelay bound the time between polls in
+	// the middle of the window in which history says a task finishes;
+	// MaxTailDelay bounds it in the window's tails.
 	MinDenseDelay = 200 * time.Millisecond
-	MaxDenseDelay = time.Second
+	MaxDenseDelay = 900 * time.Millisecond
+	MaxTailDelay  = 3 * time.Second
 
-	// MaxSparseDelay is the longest gap before a task's predicted window
-	// opens; a task that fails early is still noticed within it.
+	// MaxSparseDelay is the longest gap before a task's window opens; a
+	// task that fails early is still noticed within it.
 	MaxSparseDelay = 30 * time.Second
 )
 
 // Estimate is when a task is likely to finish, learned from how long
-// earlier tasks of its model took.
+// earlier tasks of its model took: most finish between Lo and Hi, and the
+// middle ones between MidLo and MidHi.
 type Estimate struct {
-	Known  bool
-	Lo, Hi time.Duration // the window of likely finish, as task ages
+	Known        bool
+	Lo, Hi       time.Duration
+	MidLo, MidHi time.Duration
 }
 
-// EstimateFrom returns the window in which most of samples fall, widened
-// by a margin for the spread that few samples cannot show: from the 10th
-// to the 90th percentile, each moved out by 3% of the median or 250ms,
-// whichever is more. Fewer than minSamples samples give no estimate.
+// EstimateFrom returns the windows in which samples fall: from the 5th to
+// the 95th percentile, and the middle, from the 15th to the 85th, each
+// widened by a margin for the spread that few samples cannot show (3% of
+// the median or 250ms, whichever is more). Fewer than minSamples samples
+// give no estimate.
 func EstimateFrom(samples []time.Duration, minSamples int) Estimate {
 	if len(samples) < max(minSamples, 1) {
 		return Estimate{}
@@ -50,7 +55,11 @@ func EstimateFrom(samples []time.Duration, minSamples int) Estimate {
 	at := func(q float64) time.Duration { return s[int(q*float64(len(s)-1)+0.5)] }
 
 	margin := max(250*time.Millisecond, at(0.5)*3/100)
-	return Estimate{Known: true, Lo: max(at(0.1)-margin, 0), Hi: at(0.9) + margin}
+	return Estimate{
+		Known: true,
+		Lo:    max(at(0.05)-margin, 0), Hi: at(0.95) + margin,
+		MidLo: max(at(0.15)-margin, 0), MidHi: at(0.85) + margin,
+	}
 }
 
 // NextDelay returns the wait before the next poll of a running task that
@@ -60,19 +69,21 @@ func EstimateFrom(samples []time.Duration, minSamples int) Estimate {
 //
 // Without an estimate, a task is polled every second for its first ten
 // seconds, since many image tasks finish that soon, then every two. With
-// one, it is polled sparsely until the window of likely finish opens
-// (gaps of at most half its age, 5s at least and 30s at most), densely
-// within the window, and as without an estimate once the window has
-// passed.
+// one, the polls follow the odds of finishing: one at the opening of the
+// window (gaps of at most 30s before it), a few across its tails, dense
+// ones through its middle, where most tasks finish, and as without an
+// estimate once the window has passed.
 func NextDelay(age time.Duration, est Estimate, jitter float64) time.Duration {
 	var d time.Duration
 	switch {
 	case est.Known && age < est.Lo:
-		gap := min(max(5*time.Second, age/2), MaxSparseDelay)
-		return min(est.Lo-age, gap)
+		return max(min(est.Lo-age, MaxSparseDelay), MinDenseDelay)
+	case est.Known && age < est.MidLo:
+		d = min(max((est.MidLo-est.Lo)/2, MinDenseDelay), MaxTailDelay, est.MidLo-age)
+	case est.Known && age < est.MidHi:
+		d = min(max((est.MidHi-est.MidLo)/10, MinDenseDelay), MaxDenseDelay)
 	case est.Known && age < est.Hi:
-		d = min(max((est.Hi-est.Lo)/8, MinDenseDelay), MaxDenseDelay)
-		d = min(d, est.Hi-age+MinDenseDelay)
+		d = min(max((est.Hi-est.MidHi)/2, MinDenseDelay), MaxTailDelay)
 	case age < EarlyAge:
 		d = EarlyDelay
 	default:
@@ -80,6 +91,7 @@ func NextDelay(age time.Duration, est Estimate, jitter float64) time.Duration {
 	}
 
 	// Jitter only shortens a wait, by up to 15%, so no gap passes its
-	// bound.
+	// bound; no wait is shorter than the densest polling.
+	d = max(d, MinDenseDelay)
 	return d * time.Duration(850+int64(150*jitter)) / 1000
 }
