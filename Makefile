@@ -10,7 +10,7 @@ LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(P
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build test lint demo install clean
+.PHONY: help build test lint demo bench install clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ lint: ## check formatting, go vet and staticcheck
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+
+bench: build ## measure hubctl against curl and shell loops on the fake hub (about 4 minutes)
+	@$(GO) run ./internal/bench -hubctl $(BIN)/hubctl
 
 demo: build ## wait for two tasks on the built-in fake hub
 	@$(GO) build -o $(BIN)/fakehub ./internal/fakehub/cmd/fakehub
