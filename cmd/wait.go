@@ -111,7 +111,12 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		if writeErr != nil {
 			return
 		}
-		if line, ok := render.EventJSON(e); ok {
+		line, err := render.EventJSON(e)
+		if err != nil {
+			writeErr = err
+			return
+		}
+		if line != nil {
 			writeErr = events.Write(line)
 			if streamEvents && !s.Quiet && writeErr == nil {
 				progress.Suspend(func() { writeErr = a.printer.PrintJSON(line, "event of task "+e.ID) })

@@ -187,8 +187,12 @@ func (c *Client) Fetch(ctx context.Context, id string) (*Task, error) {
 	defer resp.Body.Close()
 
 	body, err := c.readBody(resp)
-	c.log.DebugContext(ctx, "request", "method", req.Method, "url", req.URL.String(),
-		"status", resp.StatusCode, "bytes", len(body), "duration", c.clock.Since(start))
+	attrs := []any{"method", req.Method, "url", req.URL.String(), "status", resp.StatusCode,
+		"bytes", len(body), "duration", c.clock.Since(start)}
+	if final := resp.Request.URL; final.String() != req.URL.String() {
+		attrs = append(attrs, "redirected_to", final.Redacted())
+	}
+	c.log.DebugContext(ctx, "request", attrs...)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, context.Cause(ctx)

@@ -414,7 +414,7 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 	switch {
 	case isStatus && (se.Code == http.StatusUnauthorized || se.Code == http.StatusForbidden):
 		t.err = err
-		return err
+		return fmt.Errorf("task %s: %w", t.id, err)
 
 	case !hub.IsTransient(err):
 		w.finish(t, err)

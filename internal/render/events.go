@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/hubctl/hubctl/internal/poll"
@@ -20,12 +21,11 @@ type eventJSON struct {
 	Task      json.RawMessage `json:"task,omitempty"`
 }
 
-// EventJSON returns the JSON line for an event, without its newline, and
-// false for events that have none. Status changes carry the server's
-// object as it came; a task that ended without a final answer, such as one
-// the server does not know, gets a line with its error instead of a
-// status.
-func EventJSON(e poll.Event) ([]byte, bool) {
+// EventJSON returns the JSON line for an event, without its newline, or
+// nil for events that have none. Status changes carry the server's object
+// as it came; a task that ended without a final answer, such as one the
+// server does not know, gets a line with its error instead of a status.
+func EventJSON(e poll.Event) ([]byte, error) {
 	ev := eventJSON{Time: e.Time.Format(time.RFC3339Nano), TaskID: e.ID}
 	switch {
 	case e.Kind == poll.EventStatus:
@@ -39,13 +39,12 @@ func EventJSON(e poll.Event) ([]byte, bool) {
 	case e.Kind == poll.EventFinished && e.Err != nil:
 		ev.Error = e.Err.Error()
 	default:
-		return nil, false
+		return nil, nil
 	}
 
 	b, err := json.Marshal(ev)
 	if err != nil {
-		// Only Task can fail to marshal, and it came from a decoded body.
-		return nil, false
+		return nil, fmt.Errorf("event of task %s: %w", e.ID, err)
 	}
-	return b, true
+	return b, nil
 }
