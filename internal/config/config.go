@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,13 @@ type Key struct {
 	Kind    Kind
 	Default string
 	Usage   string
+
+	// Choices, when set, are the only values the setting takes.
+	Choices []string
+
+	// Suggest are values worth offering when completing the setting on a
+	// command line, each optionally followed by a tab and a description.
+	Suggest []string
 }
 
 // Keys lists every setting hubctl reads, in the order help shows them.
@@ -57,25 +65,29 @@ func Keys() []Key {
 		{Name: "base_url", Flag: "base-url", Env: []string{"HUBCTL_BASE_URL"},
 			Default: DefaultBaseURL, Usage: "Hub API `URL`"},
 		{Name: "request_timeout", Flag: "request-timeout", Env: []string{"HUBCTL_REQUEST_TIMEOUT"},
-			Kind: Duration, Default: "30s", Usage: "limit on each HTTP request"},
+			Kind: Duration, Default: "30s", Usage: "limit on each HTTP request",
+			Suggest: []string{"10s", "30s", "1m", "2m"}},
 		{Name: "max_body", Flag: "max-body", Env: []string{"HUBCTL_MAX_BODY"}, Kind: Int,
 			Default: strconv.Itoa(64 << 20), Usage: "largest answer body accepted, in `bytes`"},
 		{Name: "insecure_http", Flag: "insecure-http", Env: []string{"HUBCTL_INSECURE_HTTP"}, Kind: Bool,
 			Default: "false", Usage: "allow a plain http:// base URL to a host other than this machine"},
 		{Name: "color", Flag: "color", Env: []string{"HUBCTL_COLOR"}, Default: "auto",
-			Usage: "colour output: auto, always or never"},
+			Usage: "colour output: auto, always or never", Choices: []string{"auto", "always", "never"}},
 		{Name: "debug", Flag: "debug", Env: []string{"HUBCTL_DEBUG"}, Kind: Bool, Default: "false",
 			Usage: "trace every request to stderr"},
 		{Name: "interval", Flag: "interval", Env: []string{"HUBCTL_INTERVAL"}, Kind: Duration,
-			Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s"},
+			Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s",
+			Suggest: []string{"0\tthe default schedule", "1s", "2s", "5s", "10s", "30s"}},
 		{Name: "timeout", Flag: "timeout", Env: []string{"HUBCTL_TIMEOUT"}, Kind: Duration,
-			Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever"},
+			Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever",
+			Suggest: []string{"30s", "5m", "30m", "1h", "0\twait forever"}},
 		{Name: "concurrency", Flag: "concurrency", Env: []string{"HUBCTL_CONCURRENCY"}, Kind: Int,
-			Default: "8", Usage: "most requests in flight at once"},
+			Default: "8", Usage: "most requests in flight at once", Suggest: []string{"1", "4", "8", "16", "32"}},
 		{Name: "heartbeat", Flag: "heartbeat", Env: []string{"HUBCTL_HEARTBEAT"}, Kind: Duration,
-			Default: "60s", Usage: "in plain progress, print a line after this long without a change"},
+			Default: "60s", Usage: "in plain progress, print a line after this long without a change",
+			Suggest: []string{"30s", "60s", "5m", "0\tnever"}},
 		{Name: "progress", Flag: "progress", Env: []string{"HUBCTL_PROGRESS"}, Default: "auto",
-			Usage: "progress on stderr: auto, tty, plain or none"},
+			Usage: "progress on stderr: auto, tty, plain or none", Choices: []string{"auto", "tty", "plain", "none"}},
 		{Name: "quiet", Flag: "quiet", Env: []string{"HUBCTL_QUIET"}, Kind: Bool, Default: "false",
 			Usage: "print nothing; the exit code tells how it ended"},
 		{Name: "no_history", Flag: "no-history", Env: []string{"HUBCTL_NO_HISTORY"}, Kind: Bool,
@@ -202,14 +214,7 @@ func (l *Loader) Load(needToken bool) (*Settings, error) {
 // default one. A missing default file is not an error; a missing named one
 // is.
 func (l *Loader) readFile() (string, error) {
-	path, named := "", false
-	if f := l.Flags.Lookup("config"); f != nil && f.Changed {
-		path, named = f.Value.String(), true
-	} else if p := l.Getenv("HUBCTL_CONFIG"); p != "" {
-		path, named = p, true
-	} else {
-		path = DefaultPath(l.Getenv)
-	}
+	path, named := l.Path()
 	if path == "" {
 		return "", nil
 	}
@@ -243,6 +248,19 @@ func (l *Loader) readFile() (string, error) {
 		l.Warn(fmt.Sprintf("config file %s holds a token and others can read it; run: chmod 600 %s", path, path))
 	}
 	return path, nil
+}
+
+// Path returns the config file this run reads: the one named by --config
+// or HUBCTL_CONFIG, with named true, else the default one, which may not
+// exist. It returns "" when there is none, for want of a home directory.
+func (l *Loader) Path() (path string, named bool) {
+	if f := l.Flags.Lookup("config"); f != nil && f.Changed {
+		return f.Value.String(), true
+	}
+	if p := l.Getenv("HUBCTL_CONFIG"); p != "" {
+		return p, true
+	}
+	return DefaultPath(l.Getenv), false
 }
 
 // bind ties a key to its flag and environment variables, so that viper
@@ -285,6 +303,14 @@ func (l *Loader) Source(k Key, file string) string {
 // its source instead of a silent zero.
 func (l *Loader) check(k Key, file string) error {
 	raw := strings.TrimSpace(fmt.Sprint(l.V.Get(k.Name)))
+	if err := k.parse(raw); err != nil {
+		return errorf("invalid %s %q from %s: %s", k.Name, raw, l.Source(k, file), conciseParseError(err))
+	}
+	return nil
+}
+
+// parse reports whether raw reads as a value of the key's kind.
+func (k Key) parse(raw string) error {
 	var err error
 	switch k.Kind {
 	case Duration:
@@ -311,10 +337,64 @@ func (l *Loader) check(k Key, file string) error {
 			err = errors.New("must be a number from 0 up")
 		}
 	}
-	if err != nil {
-		return errorf("invalid %s %q from %s: %s", k.Name, raw, l.Source(k, file), conciseParseError(err))
+	return err
+}
+
+// Check reports whether value is one the key accepts on its own, by the
+// rules Load applies: its kind, its choices and its limits. Rules that
+// join two settings, such as a plain http:// base URL needing
+// insecure_http, are left to Load. The error is an *Error that never
+// quotes a token.
+func (k Key) Check(value string) error {
+	if k.Name == "token" {
+		_, _, err := checkToken(value, "the value given")
+		return err
+	}
+	if err := k.parse(value); err != nil {
+		return errorf("invalid %s %q: %s", k.Name, value, conciseParseError(err))
+	}
+	if len(k.Choices) > 0 && !slices.Contains(k.Choices, value) {
+		return errorf("invalid %s %q: want %s", k.Name, value, orList(k.Choices))
+	}
+	if k.Name == "base_url" {
+		return checkBaseURL(value)
+	}
+	if reason := limit(k.Name, value); reason != "" {
+		return errorf("invalid %s %s: %s", k.Name, value, reason)
 	}
 	return nil
+}
+
+// limit returns why a value of the named setting, already known to parse,
+// is out of range, or "" when it is not.
+func limit(name, raw string) string {
+	switch name {
+	case "concurrency":
+		if n, _ := strconv.ParseInt(raw, 10, 64); n < 1 || n > 256 {
+			return "want 1 to 256"
+		}
+	case "max_body":
+		if n, _ := strconv.ParseInt(raw, 10, 64); n < 1024 {
+			return "want at least 1024 bytes"
+		}
+	case "request_timeout":
+		if d, _ := time.ParseDuration(raw); d <= 0 {
+			return "must be positive"
+		}
+	}
+	return ""
+}
+
+// Lookup returns the key called name, which may be spelled as in the file
+// (base_url) or as its flag (base-url).
+func Lookup(name string) (Key, bool) {
+	name = strings.ReplaceAll(strings.TrimSpace(name), "-", "_")
+	for _, k := range Keys() {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
 }
 
 // conciseParseError drops the repeated input from strconv and time errors.
@@ -336,52 +416,67 @@ func conciseParseError(err error) string {
 }
 
 func (s *Settings) validate() error {
-	u, err := url.Parse(s.BaseURL)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return errorf("invalid base URL %q: want http(s)://host[:port]", s.BaseURL)
+	if err := checkBaseURL(s.BaseURL); err != nil {
+		return err
 	}
-	if u.User != nil {
-		return errorf("invalid base URL: credentials in a URL are not supported; use the token settings")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return errorf("invalid base URL %q: no query or fragment allowed", s.BaseURL)
-	}
+	u, _ := url.Parse(s.BaseURL)
 	if u.Scheme == "http" && !s.InsecureHTTP && !IsLoopback(u.Hostname()) {
 		return errorf("refusing plain http:// to %s, which would send the token unencrypted; use https:// or pass --insecure-http", u.Host)
 	}
 
-	switch {
-	case s.Concurrency < 1 || s.Concurrency > 256:
-		return errorf("invalid concurrency %d: want 1 to 256", s.Concurrency)
-	case s.RequestTimeout <= 0:
-		return errorf("invalid request_timeout %s: must be positive", s.RequestTimeout)
-	case s.MaxBody < 1024:
-		return errorf("invalid max_body %d: want at least 1024 bytes", s.MaxBody)
-	case s.Heartbeat < 0 || s.Interval < 0 || s.Timeout < 0:
+	limited := []struct {
+		name  string
+		value fmt.Stringer
+	}{
+		{"concurrency", intValue(s.Concurrency)},
+		{"request_timeout", s.RequestTimeout},
+		{"max_body", intValue(s.MaxBody)},
+	}
+	for _, l := range limited {
+		if reason := limit(l.name, l.value.String()); reason != "" {
+			return errorf("invalid %s %s: %s", l.name, l.value, reason)
+		}
+	}
+	if s.Heartbeat < 0 || s.Interval < 0 || s.Timeout < 0 {
 		return errorf("durations must not be negative")
 	}
-	for name, v := range map[string]string{"color": s.Color, "progress": s.Progress} {
-		if !oneOf(v, name) {
-			return errorf("invalid %s %q: want %s", name, v, choices(name))
+	for _, c := range [][2]string{{"color", s.Color}, {"progress", s.Progress}} {
+		k, _ := Lookup(c[0])
+		if !slices.Contains(k.Choices, c[1]) {
+			return errorf("invalid %s %q: want %s", c[0], c[1], orList(k.Choices))
 		}
 	}
 	return nil
 }
 
-func oneOf(v, name string) bool {
-	for _, c := range strings.Split(choices(name), ", ") {
-		if v == strings.TrimPrefix(c, "or ") {
-			return true
-		}
+// intValue prints an integer setting for limit and for messages.
+type intValue int64
+
+func (n intValue) String() string { return strconv.FormatInt(int64(n), 10) }
+
+// checkBaseURL reports whether raw has the shape of a base URL:
+// http(s)://host[:port] and an optional path, without credentials, query
+// or fragment.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return errorf("invalid base URL %q: want http(s)://host[:port]", raw)
 	}
-	return false
+	if u.User != nil {
+		return errorf("invalid base URL: credentials in a URL are not supported; use the token settings")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return errorf("invalid base URL %q: no query or fragment allowed", raw)
+	}
+	return nil
 }
 
-func choices(name string) string {
-	if name == "color" {
-		return "auto, always, or never"
+// orList joins choices as a sentence does: "a, b, or c".
+func orList(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
 	}
-	return "auto, tty, plain, or none"
+	return strings.Join(choices[:len(choices)-1], ", ") + ", or " + choices[len(choices)-1]
 }
 
 // IsLoopback reports whether host names this machine: localhost, or an
@@ -476,6 +571,27 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	defer f.Close()
 
 	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// Mask returns a token fit to show: its last four characters after
+// asterisks, or only asterisks for a token too short to keep four hidden
+// characters for every one shown. An empty token stays empty.
+func Mask(token string) string {
+	switch {
+	case token == "":
+		return ""
+	case len(token) < 12:
+		return "****"
+	}
+	return "****" + token[len(token)-4:]
+}
+
+// CheckToken trims a token read from source, such as "standard input",
+// and refuses one that would break the Authorization header. The error is
+// an *Error that never includes the token.
+func CheckToken(t, source string) (string, error) {
+	t, _, err := checkToken(t, source)
+	return t, err
 }
 
 // checkToken trims a token and refuses one that would break the

@@ -1,0 +1,181 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/hubctl/hubctl/internal/atomicfile"
+	"go.yaml.in/yaml/v3"
+)
+
+// SetInFile sets the key to value in the YAML config file at path, which
+// it creates, with its directory, when missing. Everything else in the file
+// stays as it was: other settings, comments, blank lines, and the comment
+// on the line it changes. The value must have passed k.Check.
+//
+// The file is replaced atomically: a new file with mode 0600 is written
+// next to it and renamed over it, so that a reader never sees half a file
+// and a token never sits in a file others can read. A directory it creates
+// gets mode 0700. When path is a symbolic link, the file it points to is
+// replaced and the link kept. Errors are *Error.
+func SetInFile(path string, k Key, value string) error {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return errorf("config file %s: %w", path, unwrapPath(err))
+	}
+
+	text, err := setKey(old, k, value)
+	if err != nil {
+		return errorf("config file %s: %w", path, err)
+	}
+
+	if err := atomicfile.WritePrivate(path, text); err != nil {
+		return errorf("writing config file %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// setKey returns the YAML document doc with the key set to value.
+func setKey(doc []byte, k Key, value string) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		return nil, fmt.Errorf("%s; fix it by hand first", oneLine(err.Error()))
+	}
+
+	scalar := newScalar(k, value)
+	if root.Kind == 0 {
+		// Empty, or only comments: nothing to edit, everything to keep.
+		return appendKey(doc, k.Name, scalar)
+	}
+
+	m := root.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return nil, errors.New("not a mapping of settings; fix it by hand first")
+	}
+
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != k.Name {
+			continue
+		}
+		if out, ok := replaceInPlace(doc, m.Content[i+1], scalar); ok {
+			return out, nil
+		}
+
+		// A value over several lines or in flow style: rewrite the
+		// document from its tree, which keeps the comments but not the
+		// blank lines.
+		scalar.HeadComment = m.Content[i+1].HeadComment
+		scalar.LineComment = m.Content[i+1].LineComment
+		m.Content[i+1] = scalar
+		return encode(&root)
+	}
+
+	if m.Style&yaml.FlowStyle != 0 {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k.Name}, scalar)
+		return encode(&root)
+	}
+	return appendKey(doc, k.Name, scalar)
+}
+
+// newScalar returns the YAML node of a setting's value, tagged so that the
+// file reads back as the kind of the key: "0" stays a string for a
+// duration, and a boolean is spelt true or false.
+func newScalar(k Key, value string) *yaml.Node {
+	tag := "!!str"
+	switch k.Kind {
+	case Bool:
+		b, _ := strconv.ParseBool(value)
+		value, tag = strconv.FormatBool(b), "!!bool"
+	case Int:
+		tag = "!!int"
+	case Float:
+		tag = "!!float"
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+}
+
+// replaceInPlace rewrites the one line that holds the scalar old, when old
+// is a plain or quoted scalar on a single line whose text it can find
+// where the parser saw it. It keeps the line's indentation and comment.
+func replaceInPlace(doc []byte, old, scalar *yaml.Node) ([]byte, bool) {
+	if old.Kind != yaml.ScalarNode || old.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return nil, false
+	}
+
+	lines := bytes.SplitAfter(doc, []byte("\n"))
+	if old.Line < 1 || old.Line > len(lines) {
+		return nil, false
+	}
+	line := string(lines[old.Line-1])
+	start := old.Column - 1
+	if start < 0 || start > len(line) {
+		return nil, false
+	}
+
+	// What follows the old text must be the end of the line, or a
+	// comment after white space.
+	oldText, err := encodeScalar(old)
+	if err != nil || !strings.HasPrefix(line[start:], oldText) {
+		return nil, false
+	}
+	rest := line[start+len(oldText):]
+	if end := strings.TrimSpace(rest); end != "" && !(strings.HasPrefix(end, "#") && (rest[0] == ' ' || rest[0] == '\t')) {
+		return nil, false
+	}
+
+	newText, err := encodeScalar(scalar)
+	if err != nil {
+		return nil, false
+	}
+	lines[old.Line-1] = []byte(line[:start] + newText + rest)
+	return bytes.Join(lines, nil), true
+}
+
+// encodeScalar returns the text of a scalar node as the encoder writes it:
+// plain when that reads back the same, quoted otherwise.
+func encodeScalar(n *yaml.Node) (string, error) {
+	plain := *n
+	plain.HeadComment, plain.LineComment, plain.FootComment = "", "", ""
+	out, err := yaml.Marshal(&plain)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(string(out), "\n"), nil
+}
+
+// appendKey adds "name: value" as a new last line of doc.
+func appendKey(doc []byte, name string, scalar *yaml.Node) ([]byte, error) {
+	text, err := encodeScalar(scalar)
+	if err != nil {
+		return nil, err
+	}
+
+	out := bytes.Clone(doc)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return append(out, name+": "+text+"\n"...), nil
+}
+
+func encode(root *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
