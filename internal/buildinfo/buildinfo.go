@@ -7,7 +7,8 @@ import (
 )
 
 // These are set at link time by release builds, with
-// -ldflags "-X github.com/hubctl/hubctl/internal/buildinfo.version=…".
+// -ldflags "-X github.com/hubctl/hubctl/internal/buildinfo.version=…"
+// (see the Makefile and .goreleaser.yaml).
 var (
 	version = ""
 	commit  = ""
@@ -20,6 +21,7 @@ type Info struct {
 	Commit    string `json:"commit"`
 	Date      string `json:"date"`
 	GoVersion string `json:"go_version"`
+	Platform  string `json:"platform"` // GOOS/GOARCH
 }
 
 // Get returns the running build's information: the values set at link
@@ -27,8 +29,19 @@ type Info struct {
 // `go install …@version`, VCS details for a build in a checkout), else
 // "dev" and "unknown".
 func Get() Info {
-	info := Info{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version()}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	linked := Info{Version: version, Commit: commit, Date: date}
+	bi, _ := debug.ReadBuildInfo()
+	return resolve(linked, bi)
+}
+
+// resolve fills what the linker left empty in linked from bi, which may
+// be nil, then from the defaults.
+func resolve(linked Info, bi *debug.BuildInfo) Info {
+	info := linked
+	info.GoVersion = runtime.Version()
+	info.Platform = runtime.GOOS + "/" + runtime.GOARCH
+
+	if bi != nil {
 		if info.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			info.Version = bi.Main.Version
 		}
