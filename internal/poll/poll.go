@@ -444,8 +444,10 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 		}
 	}
 	if isStatus && se.Code == http.StatusTooManyRequests {
-		w.rate.Throttled(now)
-		if now.Add(wait).After(w.paused) {
+		// The first 429 of a burst holds every task back for as long as
+		// it asks; the rest of the burst answered requests already sent
+		// and delay only their own task.
+		if w.rate.Throttled(now) && now.Add(wait).After(w.paused) {
 			w.paused = now.Add(wait)
 		}
 	} else {

@@ -477,18 +477,20 @@ func TestNextDelay(t *testing.T) {
 		want   time.Duration
 	}{
 		{"young task, no history", 0, none, 0.999999, 999 * ms},
-		{"young task, shortest jitter", 9 * sec, none, 0, 850 * ms},
+		{"young task, shortest jitter", 3 * sec, none, 0, 850 * ms},
+		{"no longer young", 4 * sec, none, 0, 1700 * ms},
 		{"older task, no history", 10 * sec, none, 0.999999, 1998 * ms},
 		{"old task never waits past the cap", time.Hour, none, 0.999999, 1998 * ms},
 		{"long before the window: 30s at most", 0, est, 0.5, 30 * sec},
 		{"just before the window: straight to it", 90 * sec, est, 0.5, 10 * sec},
 		{"early tail: half of it, at most 3s", 100 * sec, est, 1 - 1e-9, 2997 * ms},
-		{"early tail: never past the middle", 109 * sec, est, 1 - 1e-9, 999 * ms},
-		{"middle: a tenth of it, at most 0.9s", 110 * sec, est, 1 - 1e-9, 899100 * time.Microsecond},
+		{"early tail: up to the middle", 109 * sec, est, 1 - 1e-9, 999 * ms},
+		{"early tail: no closer than a dense poll", 109500 * ms, est, 1 - 1e-9, 699300 * time.Microsecond},
+		{"middle: every 0.7s", 110 * sec, est, 1 - 1e-9, 699300 * time.Microsecond},
 		{"late tail: at most 3s", 125 * sec, est, 0, 2550 * ms},
 		{"after the window: as without history", 200 * sec, est, 0, 1700 * ms},
 		{"exact history: jump to the window", 300 * ms, exact, 0.5, 4450 * ms},
-		{"exact history: shortest dense gap", 4750 * ms, exact, 0, 170 * ms},
+		{"exact history: dense polls", 4750 * ms, exact, 0, 595 * ms},
 	}
 	for _, tt := range tests {
 		if got := NextDelay(tt.age, tt.est, tt.jitter); got != tt.want {
@@ -543,14 +545,12 @@ func TestWaitPollsSparselyWithHistory(t *testing.T) {
 			t.Fatalf("err = %v, want a timeout", err)
 		}
 
-		// Gaps of 30s until the window opens at 60s; 0.5s × 0.925 in its
-		// early tail; 0.2s × 0.925 in its middle; 0.5s × 0.925 in its
-		// late tail; then 2s × 0.925.
+		// Gaps of 30s until the window opens at 60s; 0.7s × 0.925 through
+		// the window; then 2s × 0.925, which passes the time limit.
 		ms := time.Millisecond
+		us := time.Microsecond
 		want := []time.Duration{0, 30 * time.Second, 60 * time.Second,
-			60462500 * time.Microsecond, 60925 * ms,
-			61110 * ms, 61295 * ms, 61480 * ms, 61665 * ms, 61850 * ms,
-			62035 * ms, 62497500 * time.Microsecond, 62960 * ms, 63422500 * time.Microsecond}
+			60647500 * us, 61295 * ms, 61942500 * us, 62590 * ms, 63237500 * us}
 		if got := s.times["a"]; !slices.Equal(got, want) {
 			t.Errorf("polls at %v, want %v", got, want)
 		}

@@ -9,11 +9,14 @@ import (
 
 // RateController shares a rate of requests among all the tasks of a wait.
 // It starts without a limit (or at the hard cap, when one is set). A 429
-// halves the rate, taken from what was being sent; every second without
-// one adds a request per second back, until the limit passes the cap, or,
-// with no cap, grows so far above what is sent that it is dropped. This is
-// additive increase and multiplicative decrease, as TCP shares a link.
-// It is not safe for concurrent use; the scheduler owns it.
+// halves the rate, taken from what was being sent; the 429s that answer
+// requests sent before the cut, within the next second, do not cut it
+// again. Every second without a 429 adds back a twentieth of the rate
+// before the cut (at least one request per second), so the rate recovers
+// in about ten seconds, until the limit passes the cap or, with no cap,
+// grows so far above what is sent that it is dropped. This is additive
+// increase and multiplicative decrease, as TCP shares a link. It is not
+// safe for concurrent use; the scheduler owns it.
 type RateController struct {
 	lim     *rate.Limiter
 	cap     float64 // hard cap in requests per second; 0 for none
@@ -23,6 +26,8 @@ type RateController struct {
 	count    int       // requests sent in the current second
 	last     int       // requests sent in the second before
 	increase time.Time // when the limit may next grow
+	cut      time.Time // when the limit was last cut
+	step     float64   // what each second adds back, in requests per second
 }
 
 // minRate is the slowest the controller backs off to, in requests per
@@ -86,25 +91,33 @@ func (c *RateController) Rate() float64 {
 	return float64(c.lim.Limit())
 }
 
-// Throttled records a 429 at now: the limit drops to half the rate that
-// was being sent, or half the limit if that is lower.
-func (c *RateController) Throttled(now time.Time) {
+// Throttled records a 429 at now and reports whether it cut the limit: to
+// half the rate that was being sent, or half the limit if that is lower.
+// A 429 within a second of the last cut answers a request sent before it,
+// and does not cut again.
+func (c *RateController) Throttled(now time.Time) bool {
+	if c.limited && now.Sub(c.cut) < time.Second {
+		return false
+	}
 	c.tick(now)
+
 	sending := float64(max(c.last, c.count))
-	current := c.Rate()
-	next := math.Max(math.Min(sending, current)/2, minRate)
+	current := math.Min(sending, c.Rate())
+	next := math.Max(current/2, minRate)
 	if c.cap > 0 {
 		next = math.Min(next, c.cap)
 	}
 
 	c.lim.SetLimitAt(now, rate.Limit(next))
 	c.lim.SetBurstAt(now, burstFor(next))
-	c.limited = true
+	c.limited, c.cut = true, now
+	c.step = math.Max(1, current/20)
 	c.increase = now.Add(time.Second)
+	return true
 }
 
 // Succeeded records an answer that was not a 429: once a second the limit
-// grows by one request per second.
+// grows by the step set at the last cut.
 func (c *RateController) Succeeded(now time.Time) {
 	if !c.limited || now.Before(c.increase) {
 		return
@@ -112,7 +125,7 @@ func (c *RateController) Succeeded(now time.Time) {
 	c.tick(now)
 	c.increase = now.Add(time.Second)
 
-	next := c.Rate() + 1
+	next := c.Rate() + c.step
 	switch {
 	case c.cap > 0 && next >= c.cap:
 		next, c.limited = c.cap, false

@@ -50,20 +50,25 @@ func TestRateControllerHardCap(t *testing.T) {
 func TestRateControllerHalvesOnThrottle(t *testing.T) {
 	c := NewRateController(0)
 	last := send(c, t0, 40, time.Second)
-	c.Throttled(last)
+	if !c.Throttled(last) {
+		t.Fatal("the first 429 did not cut the rate")
+	}
 
 	if got := c.Rate(); got != 20 {
 		t.Errorf("Rate after a 429 while sending 40/s = %v, want 20", got)
 	}
-	c.Throttled(last.Add(10 * time.Millisecond))
-	if got := c.Rate(); got != 10 {
-		t.Errorf("Rate after a second 429 = %v, want 10 (half the limit)", got)
+	if c.Throttled(last.Add(500*time.Millisecond)) || c.Rate() != 20 {
+		t.Errorf("a 429 within a second of the cut cut again, to %v; want it to answer an old request", c.Rate())
 	}
-	for range 10 {
-		c.Throttled(last.Add(20 * time.Millisecond))
+	send(c, last, 22, 1100*time.Millisecond) // at the limit of 20/s
+	if !c.Throttled(last.Add(1100*time.Millisecond)) || c.Rate() != 10 {
+		t.Errorf("Rate after a 429 a second later = %v, want 10 (half the limit)", c.Rate())
+	}
+	for i := range 10 {
+		c.Throttled(last.Add(time.Duration(2+i) * time.Second))
 	}
 	if got := c.Rate(); got != minRate {
-		t.Errorf("Rate after many 429s = %v, want the floor %v", got, minRate)
+		t.Errorf("Rate after a 429 every second = %v, want the floor %v", got, minRate)
 	}
 }
 
@@ -81,11 +86,11 @@ func TestRateControllerRecoversAdditively(t *testing.T) {
 		now = last.Add(time.Second + time.Duration(i)*time.Millisecond)
 		c.Succeeded(now)
 	}
-	if got := c.Rate(); got != 16 {
-		t.Errorf("Rate a second later = %v, want 16", got)
+	if got := c.Rate(); got != 16.5 {
+		t.Errorf("Rate a second later = %v, want 16.5 (a twentieth of 30 back)", got)
 	}
 
-	for i := 2; i < 30; i++ {
+	for i := 2; i <= 10; i++ {
 		c.Succeeded(last.Add(time.Duration(i) * time.Second))
 	}
 	if got := c.Rate(); got != 30 {

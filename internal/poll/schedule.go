@@ -13,17 +13,17 @@ const (
 	// EarlyDelay is the time between polls of a task in its first
 	// EarlyAge, when many image tasks finish.
 	EarlyDelay = time.Second
-	EarlyAge   = 10 * time.Second
+	EarlyAge   = 4 * time.Second
 
 	// MaxDefaultDelay is the longest the schedule waits between two polls
 	// of a task whose history says nothing of when it will finish.
 	MaxDefaultDelay = 2 * time.Second
 
-	// MinDenseDelay and MaxDenseDelay bound the time between polls in
-	// the middle of the window in which history says a task finishes;
-	// MaxTailDelay bounds it in the window's tails.
+	// DenseDelay is the time between polls in the middle of the window in
+	// which history says a task finishes, and MinDenseDelay the shortest
+	// any wait gets; MaxTailDelay bounds the gaps in the window's tails.
+	DenseDelay    = 700 * time.Millisecond
 	MinDenseDelay = 200 * time.Millisecond
-	MaxDenseDelay = 900 * time.Millisecond
 	MaxTailDelay  = 3 * time.Second
 
 	// MaxSparseDelay is the longest gap before a task's window opens; a
@@ -67,23 +67,31 @@ func EstimateFrom(samples []time.Duration, minSamples int) Estimate {
 // age and what history estimates; jitter, in [0, 1), spreads tasks that
 // started together.
 //
-// Without an estimate, a task is polled every second for its first ten
+// Without an estimate, a task is polled every second for its first four
 // seconds, since many image tasks finish that soon, then every two. With
 // one, the polls follow the odds of finishing: one at the opening of the
-// window (gaps of at most 30s before it), a few across its tails, dense
-// ones through its middle, where most tasks finish, and as without an
-// estimate once the window has passed.
+// window (gaps of at most 30s before it; straight to its middle when its
+// early tail is short), every 0.7s through its middle, where most tasks
+// finish, no more often in its tails, and as without an estimate once the
+// window has passed.
 func NextDelay(age time.Duration, est Estimate, jitter float64) time.Duration {
 	var d time.Duration
 	switch {
 	case est.Known && age < est.Lo:
-		return max(min(est.Lo-age, MaxSparseDelay), MinDenseDelay)
+		target := est.Lo
+		if est.MidLo-est.Lo < DenseDelay {
+			target = est.MidLo
+		}
+		return max(min(target-age, MaxSparseDelay), MinDenseDelay)
 	case est.Known && age < est.MidLo:
-		d = min(max((est.MidLo-est.Lo)/2, MinDenseDelay), MaxTailDelay, est.MidLo-age)
+		// Across the early tail, up to its end but no closer than a dense
+		// poll would be.
+		d = min(max((est.MidLo-est.Lo)/2, DenseDelay), MaxTailDelay, est.MidLo-age)
+		d = max(d, DenseDelay)
 	case est.Known && age < est.MidHi:
-		d = min(max((est.MidHi-est.MidLo)/10, MinDenseDelay), MaxDenseDelay)
+		d = DenseDelay
 	case est.Known && age < est.Hi:
-		d = min(max((est.Hi-est.MidHi)/2, MinDenseDelay), MaxTailDelay)
+		d = min(max((est.Hi-est.MidHi)/2, DenseDelay), MaxTailDelay)
 	case age < EarlyAge:
 		d = EarlyDelay
 	default:
@@ -91,7 +99,7 @@ func NextDelay(age time.Duration, est Estimate, jitter float64) time.Duration {
 	}
 
 	// Jitter only shortens a wait, by up to 15%, so no gap passes its
-	// bound; no wait is shorter than the densest polling.
+	// bound; no wait is shorter than MinDenseDelay.
 	d = max(d, MinDenseDelay)
 	return d * time.Duration(850+int64(150*jitter)) / 1000
 }
