@@ -8,9 +8,18 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 PKG      := github.com/hubctl/hubctl/internal/buildinfo
 LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
 
+# Man pages carry the date of the last commit, so that two builds of one
+# commit make the same pages.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+MANDIR   := build/man
+
+# goreleaser is pinned; release-check installs it into GOPATH/bin if needed.
+GORELEASER_VERSION := v2.17.0
+GORELEASER := $(shell $(GO) env GOPATH)/bin/goreleaser
+
 .DEFAULT_GOAL := help
 
-.PHONY: help build test lint demo bench install clean
+.PHONY: help build test lint demo bench install clean completions man release-check
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,8 +56,33 @@ demo: build ## wait for two tasks on the built-in fake hub
 		$(BIN)/hubctl get hub-demo-image-0001 --json | jq .; \
 	fi
 
+completions: build ## regenerate completions/ from the built binary
+	@for shell in bash zsh fish powershell; do \
+		case $$shell in \
+			bash) file=completions/hubctl.bash ;; \
+			zsh) file=completions/_hubctl ;; \
+			fish) file=completions/hubctl.fish ;; \
+			powershell) file=completions/hubctl.ps1 ;; \
+		esac; \
+		$(BIN)/hubctl completion $$shell > $$file.tmp && mv $$file.tmp $$file || exit 1; \
+		echo "wrote $$file"; \
+	done
+
+man: ## generate the man pages into build/man
+	rm -rf $(MANDIR)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./internal/mangen -dir $(MANDIR) -version $(VERSION)
+	gzip -9 -n -k $(MANDIR)/*.1
+
+release-check: ## check .goreleaser.yaml and build a snapshot release into dist/
+	@if ! "$(GORELEASER)" --version 2>/dev/null | grep -q "$(GORELEASER_VERSION:v%=%)"; then \
+		echo "installing goreleaser $(GORELEASER_VERSION) (a few minutes)"; \
+		$(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION); \
+	fi
+	"$(GORELEASER)" check
+	"$(GORELEASER)" release --snapshot --clean
+
 install: ## install hubctl into $(GOBIN) or $(GOPATH)/bin
 	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' .
 
 clean: ## remove build output
-	rm -rf $(BIN) dist
+	rm -rf $(BIN) dist build

@@ -5,19 +5,24 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hubctl/hubctl/internal/buildinfo"
 	"github.com/hubctl/hubctl/internal/config"
 	"github.com/hubctl/hubctl/internal/exitcode"
+	"github.com/hubctl/hubctl/internal/history"
 	"github.com/hubctl/hubctl/internal/hub"
 	"github.com/hubctl/hubctl/internal/render"
+	"github.com/hubctl/hubctl/internal/state"
 	"github.com/hubctl/hubctl/internal/term"
 	"github.com/itchyny/gojq"
 	"github.com/jonboulle/clockwork"
@@ -42,16 +47,32 @@ type app struct {
 	viper    *viper.Viper
 	settings *config.Settings
 	client   *hub.Client
-	printer  *render.Printer
+	printer  resultPrinter
 	logger   *slog.Logger
 
-	jsonOut bool
-	jqExpr  string
-	jq      *gojq.Code
+	jsonOut  bool
+	jqExpr   string
+	jq       *gojq.Code
+	template string
 
 	// ready is set once the flags have parsed and settings have loaded;
 	// an error before that is a usage error.
 	ready bool
+
+	// taskCmds are the commands that take task ids; seen holds the ids
+	// this run has seen, which Run saves for completion to offer.
+	taskCmds []*cobra.Command
+	seen     []string
+}
+
+// resultPrinter writes results to stdout: *render.Printer for the human
+// form, --json and --jq, *render.TemplatePrinter for --template.
+type resultPrinter interface {
+	// Print writes one task.
+	Print(t *hub.Task) error
+
+	// PrintJSON writes one JSON document; what names it in errors.
+	PrintJSON(doc json.RawMessage, what string) error
 }
 
 // globalKeys are the settings every command takes as flags; the others
@@ -78,16 +99,31 @@ func newRoot(deps *Deps) (*cobra.Command, *app) {
 
 After you submit a generation, the Hub returns a task id. 'hubctl wait ID'
 polls the task until it is finished, prints its result, and exits with a
-status that says how it ended (see 'hubctl help exit-codes').`,
-		Version:           buildinfo.Get().Version,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+status that says how it ended (see 'hubctl help exit-codes').
+
+Results go to stdout; progress, warnings and errors go to stderr. Settings
+come from flags, the environment and a config file ('hubctl config list'
+shows them; 'hubctl help environment' lists the variables).`,
+		Example: `  # wait for a task and print its output URLs
+  hubctl wait "$TASK_ID"
+
+  # the first image of a finished task, through jq
+  hubctl get "$TASK_ID" --json | jq -r '.data.images[0].url'
+
+  # a CI step: fail the job unless the task completes within 20 minutes
+  hubctl wait "$TASK_ID" --timeout 20m --quiet`,
+		Version:       buildinfo.Get().Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+
+		// newCompletionCmd documents each shell; Cobra's own command
+		// would not.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetIn(deps.Streams.In)
 	root.SetOut(deps.Streams.Out)
 	root.SetErr(deps.Streams.Err)
-	root.SetVersionTemplate("hubctl {{.Version}}\n")
+	root.SetVersionTemplate(versionText(buildinfo.Get()))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitcode.Usagef("%w; see '%s --help'", err, c.CommandPath())
 	})
@@ -98,8 +134,16 @@ status that says how it ended (see 'hubctl help exit-codes').`,
 	addKeyFlags(flags, globalKeys)
 	flags.BoolVar(&a.jsonOut, "json", false, "print each task as one line of JSON, as the server sent it")
 	flags.StringVar(&a.jqExpr, "jq", "", "filter each task's JSON through a jq `EXPRESSION` (implies --json)")
+	flags.StringVar(&a.template, "template", "", "print each task through a Go `TEMPLATE` (see 'hubctl help formatting')")
 
-	root.AddCommand(newGetCmd(a), newWaitCmd(a), newWatchCmd(a), newExitCodesTopic())
+	a.taskCmds = []*cobra.Command{newGetCmd(a), newWaitCmd(a), newWatchCmd(a)}
+	for _, c := range a.taskCmds {
+		c.ValidArgsFunction = a.completeTaskIDs
+	}
+	root.AddCommand(a.taskCmds...)
+	root.AddCommand(newVersionCmd(a), newConfigCmd(a), newCompletionCmd())
+	root.AddCommand(newExitCodesTopic(), newEnvironmentTopic(), newFormattingTopic())
+	registerFlagCompletions(root)
 	return root, a
 }
 
@@ -138,30 +182,30 @@ func shorthand(flag string) string {
 	return ""
 }
 
-// setup loads the settings and builds what the commands share. Commands
-// that talk to the Hub call it first.
-func (a *app) setup(cmd *cobra.Command) error {
+// loader returns the settings loader for cmd's flags and the streams.
+func (a *app) loader(cmd *cobra.Command) *config.Loader {
 	s := a.deps.Streams
-	loader := &config.Loader{
+	return &config.Loader{
 		V:      a.viper,
 		Flags:  cmd.Flags(),
 		Getenv: s.Getenv,
 		Stdin:  s.In,
 		Warn:   func(msg string) { fmt.Fprintf(s.Err, "hubctl: warning: %s\n", msg) },
 	}
-	settings, err := loader.Load(true)
+}
+
+// setup loads the settings and builds what the commands share. Commands
+// that talk to the Hub call it first.
+func (a *app) setup(cmd *cobra.Command) error {
+	s := a.deps.Streams
+	settings, err := a.loader(cmd).Load(true)
 	if err != nil {
 		return err
 	}
 	a.settings = settings
 
-	if err := s.SetColorMode(settings.Color); err != nil {
-		return exitcode.Usagef("%w", err)
-	}
-	if a.jqExpr != "" {
-		if a.jq, err = render.CompileJQ(a.jqExpr); err != nil {
-			return exitcode.Usagef("%w", err)
-		}
+	if err := a.setupOutput(settings.Color); err != nil {
+		return err
 	}
 
 	a.logger = slog.New(slog.DiscardHandler)
@@ -185,17 +229,86 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if err != nil {
 		return exitcode.Usagef("%w", err)
 	}
+	a.ready = true
+	return nil
+}
+
+// setupOutput applies the colour mode and builds the printer that --json,
+// --jq and --template ask for, or the human form. Commands that print
+// results call it, through setup or on their own.
+func (a *app) setupOutput(colorMode string) error {
+	s := a.deps.Streams
+	if err := s.SetColorMode(colorMode); err != nil {
+		return exitcode.Usagef("%w", err)
+	}
+
+	if a.template != "" {
+		if a.jsonOut || a.jqExpr != "" {
+			return exitcode.Usagef("--template cannot be combined with --json or --jq; pick one")
+		}
+		tmpl, err := render.ParseTemplate(a.template, s.OutPalette(), a.now)
+		if err != nil {
+			return exitcode.Usagef("%w", err)
+		}
+		a.printer = render.NewTemplatePrinter(s.Out, tmpl)
+		return nil
+	}
 
 	format := render.FormatHuman
 	switch {
-	case a.jq != nil:
+	case a.jqExpr != "":
+		var err error
+		if a.jq, err = render.CompileJQ(a.jqExpr); err != nil {
+			return exitcode.Usagef("%w", err)
+		}
 		format = render.FormatJQ
 	case a.jsonOut:
 		format = render.FormatJSON
 	}
 	a.printer = render.NewPrinter(s.Out, format, a.jq, s.OutPalette())
-	a.ready = true
 	return nil
+}
+
+// structured reports whether --json, --jq or --template chose the form of
+// the output.
+func (a *app) structured() bool {
+	return a.jsonOut || a.jqExpr != "" || a.template != ""
+}
+
+// now returns the time on the run's clock.
+func (a *app) now() time.Time {
+	if a.deps.Clock == nil {
+		return time.Now()
+	}
+	return a.deps.Clock.Now()
+}
+
+// remember notes task ids this run has seen. When the command has ended,
+// Run saves them in the state directory, newest last, for completion to
+// offer; ids that are not valid are dropped then.
+func (a *app) remember(ids ...string) {
+	a.seen = append(a.seen, ids...)
+}
+
+// saveSeen records the task ids cmd was given, and those remembered, as
+// recently seen, unless the run failed before it could use them (a usage
+// error) or --no-history asked for no record. A failure to save is only
+// traced: completion is a convenience, never a reason to fail a run.
+func (a *app) saveSeen(cmd *cobra.Command, err error) {
+	if !a.ready || a.settings == nil || a.settings.NoHistory || !slices.Contains(a.taskCmds, cmd) ||
+		exitcode.For(err) == exitcode.Usage {
+		return
+	}
+
+	a.remember(slices.DeleteFunc(slices.Clone(cmd.Flags().Args()), func(id string) bool { return id == "-" })...)
+	recent, loadErr := state.Load(history.DefaultDir(a.deps.Streams.Getenv))
+	if loadErr == nil {
+		recent.Add(a.seen...)
+		loadErr = recent.Save()
+	}
+	if loadErr != nil {
+		a.logger.Debug("recent task ids not saved", "error", loadErr)
+	}
 }
 
 // Run executes hubctl with args and returns its exit status. It prints a
@@ -206,6 +319,7 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	root.SetArgs(args)
 
 	cmd, err := root.ExecuteContextC(ctx)
+	a.saveSeen(cmd, err)
 	if err == nil {
 		return exitcode.OK
 	}

@@ -1,0 +1,390 @@
+package cmd
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hubctl/hubctl/internal/config"
+	"github.com/hubctl/hubctl/internal/exitcode"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// newConfigCmd returns 'hubctl config' and its subcommands. None of them
+// needs a token.
+func newConfigCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Show and change settings",
+		Long: `Show where each setting comes from, and change the config file.
+
+Every setting can come from a flag, an environment variable or the config
+file; the first of those that sets it wins, then the default. The config
+file is --config FILE, else $HUBCTL_CONFIG, else
+$XDG_CONFIG_HOME/hubctl/config.yaml (~/.config/hubctl/config.yaml).`,
+		Example: `  # what a wait would use, and why
+  hubctl config list
+
+  # store the API key without it reaching your shell history
+  hubctl config set token -
+
+  # wait longer by default
+  hubctl config set timeout 45m`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newConfigListCmd(a), newConfigGetCmd(a), newConfigSetCmd(a), newConfigPathCmd(a))
+	return cmd
+}
+
+// setting is one row of 'hubctl config list', and the JSON object --json
+// prints for it.
+type setting struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+}
+
+// addSettingFlags gives a command that shows settings the flags of the
+// settings that are not global, hidden, so that the effect of any flag
+// can be seen before using it on wait.
+func addSettingFlags(cmd *cobra.Command) {
+	var names []string
+	for _, k := range config.Keys() {
+		if !contains(globalKeys, k.Name) && k.Flag != "" {
+			names = append(names, k.Name)
+		}
+	}
+	addKeyFlags(cmd.Flags(), names)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { f.Hidden = true })
+}
+
+func newConfigListCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Print every setting, its value and where it comes from",
+		Long: `Print every setting with its effective value and its source: a flag
+(--timeout), an environment variable (HUBCTL_TIMEOUT), the config file (with
+its path), or the default. The token shows only its last four characters.
+
+Flags given here count as they would for another command, so
+'hubctl config list --timeout 5m' shows what 'hubctl wait --timeout 5m'
+would use. With --json, each setting is one JSON object on its own line,
+with the fields key, value and source.`,
+		Example: `  hubctl config list
+
+  # where does the token come from?
+  hubctl config list --jq 'select(.key == "token") | .source'
+
+  # check a CI job's settings in its log
+  HUBCTL_TIMEOUT=20m hubctl config list`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rows, err := loadSettings(a, cmd)
+			if err != nil {
+				return err
+			}
+			return printSettings(a, rows)
+		},
+	}
+	addSettingFlags(cmd)
+	return cmd
+}
+
+func newConfigGetCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "get KEY",
+		Short: "Print the effective value of one setting",
+		Long: `Print the effective value of one setting, from wherever it comes: a flag,
+the environment, the config file or the default. KEY is a setting's name as
+in the config file (base_url) or as its flag (base-url); 'hubctl config list'
+shows them all. The token shows only its last four characters. With --json,
+the setting is one JSON object with the fields key, value and source.`,
+		Example: `  hubctl config get timeout
+
+  # in a script
+  base=$(hubctl config get base_url)
+
+  # and where it comes from
+  hubctl config get base_url --jq .source`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, err := lookupKey(args[0])
+			if err != nil {
+				return err
+			}
+
+			rows, err := loadSettings(a, cmd)
+			if err != nil {
+				return err
+			}
+			for _, row := range rows {
+				if row.Key != k.Name {
+					continue
+				}
+				if a.structured() {
+					return printSettings(a, []setting{row})
+				}
+				_, err := fmt.Fprintln(a.deps.Streams.Out, row.Value)
+				return err
+			}
+			return fmt.Errorf("setting %s missing from the list", k.Name) // Keys and list disagree: a bug
+		},
+	}
+	addSettingFlags(cmd)
+	return cmd
+}
+
+func newConfigSetCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set KEY VALUE",
+		Short: "Write a setting to the config file",
+		Long: `Write a setting to the config file, creating the file when it is missing.
+
+The value is checked first: a duration must parse (45m, 1h30m, 0), colour
+and progress must be one of their choices, and so on; nothing is written
+otherwise. The rest of the file stays as it was, comments included. The
+file is replaced whole, with mode 0600, so that a token in it stays private.
+
+'hubctl config set token -' reads the token from standard input: typed with
+no echo on a terminal, or piped from a password manager. It never reaches
+your shell history that way.`,
+		Example: `  # paste the API key when asked
+  hubctl config set token -
+
+  # or from a password manager
+  pass show mountsea/api-key | hubctl config set token -
+
+  hubctl config set timeout 45m
+  hubctl config set color never`,
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: completeKeyValue,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConfigSet(a, cmd, args[0], args[1])
+		},
+	}
+}
+
+func newConfigPathCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print the path of the config file",
+		Long: `Print the path of the config file this run would read and 'hubctl config
+set' would write: --config FILE, else $HUBCTL_CONFIG, else
+$XDG_CONFIG_HOME/hubctl/config.yaml (~/.config/hubctl/config.yaml). The
+file need not exist yet.`,
+		Example: `  hubctl config path
+
+  # edit it by hand
+  "${EDITOR:-vi}" "$(hubctl config path)"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.ready = true
+			path, err := configPath(a, cmd)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.deps.Streams.Out, path)
+			return err
+		},
+	}
+}
+
+// loadSettings loads the settings without requiring a token, prepares the
+// output, and returns every setting with its value and source.
+func loadSettings(a *app, cmd *cobra.Command) ([]setting, error) {
+	loader := a.loader(cmd)
+	s, err := loader.Load(false)
+	if err != nil {
+		return nil, err
+	}
+	a.settings = s
+
+	if err := a.setupOutput(s.Color); err != nil {
+		return nil, err
+	}
+	a.ready = true
+
+	var rows []setting
+	for _, k := range config.Keys() {
+		row := setting{Key: k.Name, Source: loader.Source(k, s.File)}
+		switch k.Name {
+		case "token":
+			row.Value, row.Source = config.Mask(s.Token), s.TokenSource
+			if s.Token == "" {
+				row.Source = "none"
+			}
+		default:
+			row.Value = strings.TrimSpace(fmt.Sprint(a.viper.Get(k.Name)))
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// printSettings writes rows as a table, or one JSON document each.
+func printSettings(a *app, rows []setting) error {
+	if a.structured() {
+		for _, row := range rows {
+			doc, err := json.Marshal(row)
+			if err != nil {
+				return err
+			}
+			if err := a.printer.PrintJSON(doc, "setting "+row.Key); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	tw := tabwriter.NewWriter(a.deps.Streams.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SETTING\tVALUE\tSOURCE")
+	for _, row := range rows {
+		value := row.Value
+		if value == "" {
+			value = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", row.Key, value, row.Source)
+	}
+	return tw.Flush()
+}
+
+// runConfigSet checks a value and writes it to the config file.
+func runConfigSet(a *app, cmd *cobra.Command, name, value string) error {
+	k, err := lookupKey(name)
+	if err != nil {
+		return err
+	}
+
+	s := a.deps.Streams
+	fromArg := value != "-"
+	switch {
+	case k.Name == "token" && !fromArg:
+		if value, err = readSecret(a); err != nil {
+			return err
+		}
+	case k.Name == "token_file" && !fromArg:
+		return exitcode.Usagef("token_file - reads standard input, which only makes sense on a command line; " +
+			"to store the token itself, run: hubctl config set token -")
+	}
+
+	if k.Name == "token" {
+		source := "the command line"
+		if !fromArg {
+			source = "standard input"
+		}
+		if value, err = config.CheckToken(value, source); err != nil {
+			return err
+		}
+	} else if err := k.Check(value); err != nil {
+		return err
+	}
+
+	path, err := configPath(a, cmd)
+	if err != nil {
+		return err
+	}
+	a.ready = true
+	if err := config.SetInFile(path, k, value); err != nil {
+		return err
+	}
+
+	shown := value
+	if k.Name == "token" {
+		shown = config.Mask(value)
+	}
+	fmt.Fprintf(s.Err, "hubctl: set %s to %s in %s\n", k.Name, shown, path)
+	for _, env := range k.Env {
+		if s.Getenv(env) != "" {
+			fmt.Fprintf(s.Err, "hubctl: hint: %s is set in the environment and wins over the file\n", env)
+		}
+	}
+	if k.Name == "token" && fromArg {
+		fmt.Fprintln(s.Err, "hubctl: hint: the token is now in your shell history; 'hubctl config set token -' reads it from standard input")
+	}
+	return nil
+}
+
+// readSecret reads a token from standard input: from the terminal without
+// echo, after a prompt on stderr, or whole from a pipe or file. The caller
+// checks it.
+func readSecret(a *app) (string, error) {
+	s := a.deps.Streams
+	if f, ok := s.In.(*os.File); ok && s.InTTY {
+		fmt.Fprint(s.Err, "API token (input hidden): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(s.Err)
+		if err != nil {
+			return "", fmt.Errorf("reading the token from the terminal: %w", err)
+		}
+		return string(b), nil
+	}
+
+	b, err := io.ReadAll(io.LimitReader(s.In, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("reading the token from standard input: %w", err)
+	}
+	return string(b), nil
+}
+
+// configPath returns the config file's path, or a configuration error
+// when there is none.
+func configPath(a *app, cmd *cobra.Command) (string, error) {
+	path, _ := a.loader(cmd).Path()
+	if path == "" {
+		return "", &config.Error{Err: errors.New("no config file path: HOME is not set; pass --config FILE or set HUBCTL_CONFIG")}
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && cmd.Name() == "path" {
+		fmt.Fprintf(a.deps.Streams.Err, "hubctl: %s does not exist yet; 'hubctl config set' creates it\n", path)
+	}
+	return path, nil
+}
+
+// lookupKey returns the setting called name, or a usage error that says
+// where to find the names.
+func lookupKey(name string) (config.Key, error) {
+	k, ok := config.Lookup(name)
+	if !ok {
+		return k, exitcode.Usagef("unknown setting %q; 'hubctl config list' shows them all", name)
+	}
+	return k, nil
+}
+
+// completeKeys offers the names of the settings.
+func completeKeys(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+
+	var names []cobra.Completion
+	for _, k := range config.Keys() {
+		names = append(names, cobra.CompletionWithDesc(k.Name, plainUsage(k)))
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeKeyValue offers the names of the settings, then the values of
+// the one named.
+func completeKeyValue(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) != 1 {
+		return completeKeys(cmd, args, toComplete)
+	}
+
+	k, ok := config.Lookup(args[0])
+	switch {
+	case !ok:
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	case k.Name == "token_file":
+		return nil, cobra.ShellCompDirectiveDefault
+	case k.Name == "token":
+		return []cobra.Completion{cobra.CompletionWithDesc("-", "read it from standard input")}, cobra.ShellCompDirectiveNoFileComp
+	}
+	return valueCandidates(k), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+}
