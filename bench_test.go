@@ -63,7 +63,7 @@ func BenchmarkWait1000(b *testing.B) {
 		env["HUBCTL_BASE_URL"] = hub.URL()
 		b.StartTimer()
 
-		code := runInProcess(b, env, strings.Join(ids, "\n"), "wait", "-", "--json", "--interval", "10ms",
+		code := runInProcess(b, env, strings.Join(ids, "\n"), "wait", "-", "--json", "--interval", "10ms", "--max-rate", "0",
 			"--no-history")
 		if code != 0 {
 			b.Fatalf("exit status %d", code)

@@ -281,7 +281,8 @@ func TestWatchManyTasksOnTerminal(t *testing.T) {
 		fakehub.Options{Logf: func(string, ...any) {}})
 	events := filepath.Join(t.TempDir(), "events.ndjson")
 
-	args := append([]string{"watch", "--interval", "10ms", "--concurrency", "8", "--events-file", events}, ids...)
+	args := append([]string{"watch", "--interval", "10ms", "--concurrency", "8", "--max-rate", "0",
+		"--events-file", events}, ids...)
 	run := startOnTerminal(t, hub, nil, args...)
 	code, screen := run.exit(t)
 

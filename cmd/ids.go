@@ -71,6 +71,14 @@ func mustDuration(s string) time.Duration {
 	return d
 }
 
+func mustFloat(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		panic(fmt.Sprintf("invalid default number %q", s))
+	}
+	return f
+}
+
 func mustInt(s string) int64 {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {

@@ -165,7 +165,7 @@ func addKeyFlags(flags *pflag.FlagSet, names []string) {
 		case config.Int:
 			flags.Int64(k.Flag, mustInt(k.Default), usage)
 		case config.Float:
-			flags.Float64(k.Flag, 0, usage)
+			flags.Float64(k.Flag, mustFloat(k.Default), usage)
 		case config.Bool:
 			flags.BoolP(k.Flag, shorthand(k.Flag), false, usage)
 		default:

@@ -93,7 +93,7 @@ func Keys() []Key {
 		{Name: "no_history", Flag: "no-history", Env: []string{"HUBCTL_NO_HISTORY"}, Kind: Bool,
 			Default: "false", Usage: "do not learn task durations from past runs, nor record them"},
 		{Name: "max_rate", Flag: "max-rate", Env: []string{"HUBCTL_MAX_RATE"}, Kind: Float,
-			Default: "0", Usage: "most requests per second, over all tasks; 0 for no cap"},
+			Default: "100", Usage: "most requests per second, over all tasks; 0 for no cap"},
 	}
 }
 
