@@ -30,11 +30,7 @@ Exits 0 when every fetch succeeded, whatever the tasks' statuses; use
   hubctl get "$TASK_ID" --jq .status`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.setup(cmd); err != nil {
-				return err
-			}
-
-			ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+			ids, err := a.setupTasks(cmd, args)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,16 @@ import (
 
 	"github.com/hubctl/hubctl/internal/exitcode"
 	"github.com/hubctl/hubctl/internal/hub"
+	"github.com/spf13/cobra"
 )
+
+// setupTasks loads the settings and returns the task ids args name.
+func (a *app) setupTasks(cmd *cobra.Command, args []string) ([]string, error) {
+	if err := a.setup(cmd); err != nil {
+		return nil, err
+	}
+	return taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+}
 
 // taskIDs returns the ids named by args, in order and each once. An
 // argument "-" stands for the whitespace-separated ids on stdin. Every id

@@ -70,12 +70,7 @@ func addWaitFlags(cmd *cobra.Command, opts *waitOptions) {
 
 // run loads the settings, reads the ids and waits.
 func (opts *waitOptions) run(cmd *cobra.Command, args []string) error {
-	a := opts.app
-	if err := a.setup(cmd); err != nil {
-		return err
-	}
-
-	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+	ids, err := opts.app.setupTasks(cmd, args)
 	if err != nil {
 		return err
 	}
