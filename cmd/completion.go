@@ -43,7 +43,11 @@ and fish system-wide; otherwise see 'hubctl completion SHELL --help'.`,
   hubctl completion bash > ~/.local/share/bash-completion/completions/hubctl
   hubctl completion zsh > "${fpath[1]}/_hubctl"
   hubctl completion fish > ~/.config/fish/completions/hubctl.fish`,
-		Args: cobra.NoArgs,
+		Args: onlySubcommands,
+
+		// A RunE makes Cobra check the arguments, so that a mistyped
+		// subcommand is an error rather than a silent help page.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 
 	for _, sh := range shells() {

@@ -37,7 +37,11 @@ $XDG_CONFIG_HOME/hubctl/config.yaml (~/.config/hubctl/config.yaml).`,
 
   # wait longer by default
   hubctl config set timeout 45m`,
-		Args: cobra.NoArgs,
+		Args: onlySubcommands,
+
+		// A RunE makes Cobra check the arguments, so that a mistyped
+		// subcommand is an error rather than a silent help page.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newConfigListCmd(a), newConfigGetCmd(a), newConfigSetCmd(a), newConfigPathCmd(a))
 	return cmd

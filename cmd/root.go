@@ -363,6 +363,24 @@ func Main() int {
 	return Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, os.Args[1:])
 }
 
+// onlySubcommands refuses any argument to a command that only groups
+// subcommands, naming the nearest subcommand when one is close.
+func onlySubcommands(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	// Cobra lists suggestions in name order, not by distance: ask for
+	// the closest first, up to Cobra's default distance of 2.
+	for cmd.SuggestionsMinimumDistance = 1; cmd.SuggestionsMinimumDistance <= 2; cmd.SuggestionsMinimumDistance++ {
+		if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+			return exitcode.Usagef("%s; did you mean %q?", msg, near[0])
+		}
+	}
+	return exitcode.Usagef("%s; see '%s --help'", msg, cmd.CommandPath())
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
