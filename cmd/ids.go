@@ -17,7 +17,10 @@ func (a *app) setupTasks(cmd *cobra.Command, args []string) ([]string, error) {
 	if err := a.setup(cmd); err != nil {
 		return nil, err
 	}
-	return taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+
+	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+	a.remember(ids...)
+	return ids, err
 }
 
 // taskIDs returns the ids named by args, in order and each once. An

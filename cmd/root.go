@@ -290,8 +290,8 @@ func (a *app) remember(ids ...string) {
 	a.seen = append(a.seen, ids...)
 }
 
-// saveSeen records the task ids cmd was given, and those remembered, as
-// recently seen, unless the run failed before it could use them (a usage
+// saveSeen records the task ids the command remembered (those it was
+// given, from its arguments or standard input) as recently seen, unless the run failed before it could use them (a usage
 // error) or --no-history asked for no record. A failure to save is only
 // traced: completion is a convenience, never a reason to fail a run.
 func (a *app) saveSeen(cmd *cobra.Command, err error) {
@@ -300,7 +300,6 @@ func (a *app) saveSeen(cmd *cobra.Command, err error) {
 		return
 	}
 
-	a.remember(slices.DeleteFunc(slices.Clone(cmd.Flags().Args()), func(id string) bool { return id == "-" })...)
 	recent, loadErr := state.Load(history.DefaultDir(a.deps.Streams.Getenv))
 	if loadErr == nil {
 		recent.Add(a.seen...)

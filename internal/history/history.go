@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/hubctl/hubctl/internal/atomicfile"
 )
 
 // The bounds of the record.
@@ -153,7 +154,7 @@ func (h *History) Save(now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("saving history: %w", err)
 	}
-	if err := writeAtomic(h.path, b); err != nil {
+	if err := atomicfile.WritePrivate(h.path, b); err != nil {
 		return fmt.Errorf("saving history: %w", err)
 	}
 	h.models, h.added = f.Models, map[string][]int64{}
@@ -184,27 +185,4 @@ func merge(f *file, added map[string][]int64, now time.Time) {
 		}
 		delete(f.Models, oldest)
 	}
-}
-
-// writeAtomic writes b to a temporary file beside path and renames it into
-// place, so that a reader sees the old record or the new one, never half.
-func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".durations-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
