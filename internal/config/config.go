@@ -55,46 +55,50 @@ type Key struct {
 	Suggest []string
 }
 
-// Keys lists every setting hubctl reads, in the order help shows them.
+// Keys lists every setting hubctl reads, in the order help shows them. The
+// slice is shared and built once, since start-up reads it often: callers
+// must not modify it.
 func Keys() []Key {
-	return []Key{
-		{Name: "token", Flag: "token", Env: []string{"HUBCTL_TOKEN", "MOUNTSEA_API_KEY"},
-			Usage: "API token; prefer --token-file or the environment, which stay out of the process list"},
-		{Name: "token_file", Flag: "token-file", Env: []string{"HUBCTL_TOKEN_FILE"},
-			Usage: "read the API token from `PATH` (- for standard input)"},
-		{Name: "base_url", Flag: "base-url", Env: []string{"HUBCTL_BASE_URL"},
-			Default: DefaultBaseURL, Usage: "Hub API `URL`"},
-		{Name: "request_timeout", Flag: "request-timeout", Env: []string{"HUBCTL_REQUEST_TIMEOUT"},
-			Kind: Duration, Default: "30s", Usage: "limit on each HTTP request",
-			Suggest: []string{"10s", "30s", "1m", "2m"}},
-		{Name: "max_body", Flag: "max-body", Env: []string{"HUBCTL_MAX_BODY"}, Kind: Int,
-			Default: strconv.Itoa(64 << 20), Usage: "largest answer body accepted, in `bytes`"},
-		{Name: "insecure_http", Flag: "insecure-http", Env: []string{"HUBCTL_INSECURE_HTTP"}, Kind: Bool,
-			Default: "false", Usage: "allow a plain http:// base URL to a host other than this machine"},
-		{Name: "color", Flag: "color", Env: []string{"HUBCTL_COLOR"}, Default: "auto",
-			Usage: "colour output: auto, always or never", Choices: []string{"auto", "always", "never"}},
-		{Name: "debug", Flag: "debug", Env: []string{"HUBCTL_DEBUG"}, Kind: Bool, Default: "false",
-			Usage: "trace every request to stderr"},
-		{Name: "interval", Flag: "interval", Env: []string{"HUBCTL_INTERVAL"}, Kind: Duration,
-			Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s",
-			Suggest: []string{"0\tthe default schedule", "1s", "2s", "5s", "10s", "30s"}},
-		{Name: "timeout", Flag: "timeout", Env: []string{"HUBCTL_TIMEOUT"}, Kind: Duration,
-			Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever",
-			Suggest: []string{"30s", "5m", "30m", "1h", "0\twait forever"}},
-		{Name: "concurrency", Flag: "concurrency", Env: []string{"HUBCTL_CONCURRENCY"}, Kind: Int,
-			Default: "8", Usage: "most requests in flight at once", Suggest: []string{"1", "4", "8", "16", "32"}},
-		{Name: "heartbeat", Flag: "heartbeat", Env: []string{"HUBCTL_HEARTBEAT"}, Kind: Duration,
-			Default: "60s", Usage: "in plain progress, print a line after this long without a change",
-			Suggest: []string{"30s", "60s", "5m", "0\tnever"}},
-		{Name: "progress", Flag: "progress", Env: []string{"HUBCTL_PROGRESS"}, Default: "auto",
-			Usage: "progress on stderr: auto, tty, plain or none", Choices: []string{"auto", "tty", "plain", "none"}},
-		{Name: "quiet", Flag: "quiet", Env: []string{"HUBCTL_QUIET"}, Kind: Bool, Default: "false",
-			Usage: "print nothing; the exit code tells how it ended"},
-		{Name: "no_history", Flag: "no-history", Env: []string{"HUBCTL_NO_HISTORY"}, Kind: Bool,
-			Default: "false", Usage: "do not learn task durations from past runs, nor record them"},
-		{Name: "max_rate", Flag: "max-rate", Env: []string{"HUBCTL_MAX_RATE"}, Kind: Float,
-			Default: "100", Usage: "most requests per second, over all tasks; 0 for no cap"},
-	}
+	return keys
+}
+
+var keys = []Key{
+	{Name: "token", Flag: "token", Env: []string{"HUBCTL_TOKEN", "MOUNTSEA_API_KEY"},
+		Usage: "API token; prefer --token-file or the environment, which stay out of the process list"},
+	{Name: "token_file", Flag: "token-file", Env: []string{"HUBCTL_TOKEN_FILE"},
+		Usage: "read the API token from `PATH` (- for standard input)"},
+	{Name: "base_url", Flag: "base-url", Env: []string{"HUBCTL_BASE_URL"},
+		Default: DefaultBaseURL, Usage: "Hub API `URL`"},
+	{Name: "request_timeout", Flag: "request-timeout", Env: []string{"HUBCTL_REQUEST_TIMEOUT"},
+		Kind: Duration, Default: "30s", Usage: "limit on each HTTP request",
+		Suggest: []string{"10s", "30s", "1m", "2m"}},
+	{Name: "max_body", Flag: "max-body", Env: []string{"HUBCTL_MAX_BODY"}, Kind: Int,
+		Default: strconv.Itoa(64 << 20), Usage: "largest answer body accepted, in `bytes`"},
+	{Name: "insecure_http", Flag: "insecure-http", Env: []string{"HUBCTL_INSECURE_HTTP"}, Kind: Bool,
+		Default: "false", Usage: "allow a plain http:// base URL to a host other than this machine"},
+	{Name: "color", Flag: "color", Env: []string{"HUBCTL_COLOR"}, Default: "auto",
+		Usage: "colour output: auto, always or never", Choices: []string{"auto", "always", "never"}},
+	{Name: "debug", Flag: "debug", Env: []string{"HUBCTL_DEBUG"}, Kind: Bool, Default: "false",
+		Usage: "trace every request to stderr"},
+	{Name: "interval", Flag: "interval", Env: []string{"HUBCTL_INTERVAL"}, Kind: Duration,
+		Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s",
+		Suggest: []string{"0\tthe default schedule", "1s", "2s", "5s", "10s", "30s"}},
+	{Name: "timeout", Flag: "timeout", Env: []string{"HUBCTL_TIMEOUT"}, Kind: Duration,
+		Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever",
+		Suggest: []string{"30s", "5m", "30m", "1h", "0\twait forever"}},
+	{Name: "concurrency", Flag: "concurrency", Env: []string{"HUBCTL_CONCURRENCY"}, Kind: Int,
+		Default: "8", Usage: "most requests in flight at once", Suggest: []string{"1", "4", "8", "16", "32"}},
+	{Name: "heartbeat", Flag: "heartbeat", Env: []string{"HUBCTL_HEARTBEAT"}, Kind: Duration,
+		Default: "60s", Usage: "in plain progress, print a line after this long without a change",
+		Suggest: []string{"30s", "60s", "5m", "0\tnever"}},
+	{Name: "progress", Flag: "progress", Env: []string{"HUBCTL_PROGRESS"}, Default: "auto",
+		Usage: "progress on stderr: auto, tty, plain or none", Choices: []string{"auto", "tty", "plain", "none"}},
+	{Name: "quiet", Flag: "quiet", Env: []string{"HUBCTL_QUIET"}, Kind: Bool, Default: "false",
+		Usage: "print nothing; the exit code tells how it ended"},
+	{Name: "no_history", Flag: "no-history", Env: []string{"HUBCTL_NO_HISTORY"}, Kind: Bool,
+		Default: "false", Usage: "do not learn task durations from past runs, nor record them"},
+	{Name: "max_rate", Flag: "max-rate", Env: []string{"HUBCTL_MAX_RATE"}, Kind: Float,
+		Default: "100", Usage: "most requests per second, over all tasks; 0 for no cap"},
 }
 
 // Settings is the effective configuration of one run.
