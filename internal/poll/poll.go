@@ -327,11 +327,16 @@ func (w *waiter) dispatch(ctx context.Context, now time.Time) {
 	}
 
 	w.rateWake = time.Time{}
+	batch := 0 // polls the rate has allowed and not yet sent
 	for w.inflight < w.opts.Concurrency && w.queue.Len() > 0 && !w.queue[0].due.After(now) {
-		if next := w.rate.Next(now); next.After(now) {
-			w.rateWake = next
-			return
+		if batch == 0 {
+			batch = min(w.opts.Concurrency-w.inflight, w.queue.Len())
+			if next := w.rate.Next(now, batch); next.After(now) {
+				w.rateWake = next
+				return
+			}
 		}
+		batch--
 		w.rate.Sent(now)
 
 		t := heap.Pop(&w.queue).(*tracked)

@@ -49,13 +49,16 @@ func burstFor(r float64) int {
 	return max(1, int(math.Ceil(r/10)))
 }
 
-// Next reports when a request may next be sent: now, or later.
-func (c *RateController) Next(now time.Time) time.Time {
+// Next reports when n requests may be sent together: now, or later.
+// Waiting for a batch, rather than for each request, keeps a limited
+// scheduler from waking for every token.
+func (c *RateController) Next(now time.Time, n int) time.Time {
 	if c.lim.Limit() == rate.Inf {
 		return now
 	}
 
-	r := c.lim.ReserveN(now, 1)
+	n = min(max(n, 1), c.lim.Burst())
+	r := c.lim.ReserveN(now, n)
 	if !r.OK() {
 		return now.Add(time.Second)
 	}

@@ -23,7 +23,7 @@ func TestRateControllerStartsUnlimited(t *testing.T) {
 	c := NewRateController(0)
 	send(c, t0, 500, 100*time.Millisecond)
 
-	if next := c.Next(t0.Add(100 * time.Millisecond)); !next.Equal(t0.Add(100 * time.Millisecond)) {
+	if next := c.Next(t0.Add(100*time.Millisecond), 1); !next.Equal(t0.Add(100 * time.Millisecond)) {
 		t.Errorf("Next = %v after 500 requests, want now: no limit until a 429", next)
 	}
 	if !math.IsInf(c.Rate(), 1) {
@@ -37,13 +37,27 @@ func TestRateControllerHardCap(t *testing.T) {
 	now := t0
 	var sent []time.Time
 	for len(sent) < 12 {
-		now = c.Next(now)
+		now = c.Next(now, 1)
 		c.Sent(now)
 		sent = append(sent, now)
 	}
 	// A burst of one (a tenth of a second's worth), then one per 100ms.
 	if got := sent[11].Sub(sent[0]); got != 1100*time.Millisecond {
 		t.Errorf("12 requests at a cap of 10/s took %v, want 1.1s", got)
+	}
+}
+
+func TestRateControllerWaitsForABatch(t *testing.T) {
+	c := NewRateController(100) // a burst of 10
+	for range 10 {
+		c.Sent(t0)
+	}
+
+	if got := c.Next(t0, 8).Sub(t0); got != 80*time.Millisecond {
+		t.Errorf("8 requests may go after %v, want 80ms, when 8 tokens are back", got)
+	}
+	if got := c.Next(t0, 50).Sub(t0); got != 100*time.Millisecond {
+		t.Errorf("50 requests may go after %v, want 100ms: a batch is at most the burst", got)
 	}
 }
 
