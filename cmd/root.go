@@ -43,6 +43,7 @@ type Deps struct {
 // app is the state one run shares between its commands: the settings,
 // loaded once before the command runs, and what is built from them.
 type app struct {
+	ctx      context.Context // the run's; cancelled by a signal
 	deps     *Deps
 	viper    *viper.Viper
 	settings *config.Settings
@@ -90,7 +91,7 @@ func NewRootCmd(deps *Deps) *cobra.Command {
 
 // newRoot returns the command tree and the state its commands share.
 func newRoot(deps *Deps) (*cobra.Command, *app) {
-	a := &app{deps: deps, viper: viper.New()}
+	a := &app{ctx: context.Background(), deps: deps, viper: viper.New()}
 
 	root := &cobra.Command{
 		Use:   "hubctl",
@@ -265,7 +266,7 @@ func (a *app) setupOutput(colorMode string) error {
 	case a.jsonOut:
 		format = render.FormatJSON
 	}
-	a.printer = render.NewPrinter(s.Out, format, a.jq, s.OutPalette())
+	a.printer = render.NewPrinter(s.Out, format, a.jq, s.OutPalette()).WithContext(a.ctx)
 	return nil
 }
 
@@ -315,6 +316,7 @@ func (a *app) saveSeen(cmd *cobra.Command, err error) {
 // failure is not a usage error.
 func Run(ctx context.Context, deps *Deps, args []string) int {
 	root, a := newRoot(deps)
+	a.ctx = ctx
 	root.SetArgs(args)
 
 	cmd, err := root.ExecuteContextC(ctx)

@@ -5,6 +5,7 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ const (
 // Printer writes results to one stream in one format. It is not safe for
 // concurrent use.
 type Printer struct {
+	ctx    context.Context // stops a jq expression that runs long
 	w      io.Writer
 	format Format
 	jq     *gojq.Code
@@ -37,7 +39,15 @@ type Printer struct {
 
 // NewPrinter returns a printer. jq is used only with FormatJQ.
 func NewPrinter(w io.Writer, format Format, jq *gojq.Code, pal term.Palette) *Printer {
-	return &Printer{w: w, format: format, jq: jq, pal: pal}
+	return &Printer{ctx: context.Background(), w: w, format: format, jq: jq, pal: pal}
+}
+
+// WithContext returns a copy of p whose jq expressions stop when ctx is
+// done, so that an interrupt ends an expression that would run forever.
+func (p *Printer) WithContext(ctx context.Context) *Printer {
+	q := *p
+	q.ctx = ctx
+	return &q
 }
 
 // CompileJQ parses and compiles a jq expression.
@@ -97,7 +107,7 @@ func (p *Printer) runJQ(buf *bytes.Buffer, doc json.RawMessage, what string) err
 		return fmt.Errorf("%s: decoding answer: %w", what, err)
 	}
 
-	iter := p.jq.Run(input)
+	iter := p.jq.RunWithContext(p.ctx, input)
 	for {
 		v, ok := iter.Next()
 		if !ok {
@@ -106,6 +116,9 @@ func (p *Printer) runJQ(buf *bytes.Buffer, doc json.RawMessage, what string) err
 		if err, isErr := v.(error); isErr {
 			if err, halt := err.(*gojq.HaltError); halt && err.Value() == nil {
 				return nil
+			}
+			if p.ctx.Err() != nil {
+				return context.Cause(p.ctx)
 			}
 			return fmt.Errorf("%s: jq: %w", what, err)
 		}
