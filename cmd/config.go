@@ -222,7 +222,7 @@ func loadSettings(a *app, cmd *cobra.Command) ([]setting, error) {
 		switch k.Name {
 		case "token":
 			row.Value, row.Source = config.Mask(s.Token), s.TokenSource
-			if s.Token == "" {
+			if s.TokenSource == "" {
 				row.Source = "none"
 			}
 		default:

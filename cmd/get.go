@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hubctl/hubctl/internal/hub"
+	"github.com/hubctl/hubctl/internal/term"
 	"github.com/spf13/cobra"
 )
 
@@ -112,7 +113,7 @@ func summarize(a *app, errs []error, total int, what string) error {
 	for i, err := range errs {
 		var te *taskError
 		if errors.As(err, &te) && !a.settings.Quiet {
-			fmt.Fprintf(a.deps.Streams.Err, "hubctl: %v\n", err)
+			fmt.Fprintf(a.deps.Streams.Err, "hubctl: %s\n", term.Sanitize(err.Error()))
 			firstShown = firstShown || i == 0
 		}
 	}

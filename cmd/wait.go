@@ -68,6 +68,14 @@ func addWaitFlags(cmd *cobra.Command, opts *waitOptions) {
 		"also append the stream of status changes, as JSON lines, to `PATH`")
 }
 
+// command returns the name of the command these options belong to.
+func (opts *waitOptions) command() string {
+	if opts.watch {
+		return "watch"
+	}
+	return "wait"
+}
+
 // run loads the settings, reads the ids and waits.
 func (opts *waitOptions) run(cmd *cobra.Command, args []string) error {
 	ids, err := opts.app.setupTasks(cmd, args)
@@ -141,7 +149,7 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 	var incomplete *poll.Incomplete
 	switch {
 	case errors.As(err, &incomplete):
-		return stoppedEarly(incomplete, s.Timeout)
+		return stoppedEarly(incomplete, s.Timeout, opts.command())
 	case err != nil:
 		return err
 	case writeErr != nil:
@@ -205,22 +213,22 @@ func newProgress(opts *waitOptions) (render.Progress, error) {
 	return render.NewProgress(kind, a.deps.Streams, a.deps.Clock), nil
 }
 
-// stoppedEarly explains a wait cut short and says how to resume it.
-func stoppedEarly(e *poll.Incomplete, timeout fmt.Stringer) error {
+// stoppedEarly explains a wait cut short and gives the command that
+// resumes it, with every task still running.
+func stoppedEarly(e *poll.Incomplete, timeout fmt.Stringer, command string) error {
 	what := e.Err.Error()
-	if errors.Is(e.Err, poll.ErrTimeout) {
+	switch {
+	case errors.Is(e.Err, poll.ErrTimeout) && e.Reason != "":
+		what = "stopped waiting: " + e.Reason
+	case errors.Is(e.Err, poll.ErrTimeout):
 		what = "timed out after " + timeout.String()
 	}
-	if e.Reason != "" {
-		what += " (" + e.Reason + ")"
-	}
 
-	shown := e.Running
-	more := ""
+	shown, more := e.Running, ""
 	if len(shown) > 10 {
 		shown, more = shown[:10], fmt.Sprintf(" and %d more", len(e.Running)-10)
 	}
-	msg := fmt.Sprintf("%s; still running: %s%s; resume with: hubctl wait %s",
-		what, strings.Join(shown, ", "), more, strings.Join(shown, " "))
+	msg := fmt.Sprintf("%s; still running: %s%s; resume with: hubctl %s %s",
+		what, strings.Join(shown, ", "), more, command, strings.Join(e.Running, " "))
 	return &rewordedError{msg: msg, err: e}
 }

@@ -22,6 +22,10 @@ import (
 	"github.com/spf13/viper"
 )
 
+// maxConfigSize bounds the config file hubctl reads, so that a path such
+// as /dev/zero or a huge file named by mistake cannot exhaust memory.
+const maxConfigSize = 1 << 20
+
 // DefaultBaseURL is the Hub's public address.
 const DefaultBaseURL = "https://api.mountsea.ai"
 
@@ -205,8 +209,13 @@ func (l *Loader) Load(needToken bool) (*Settings, error) {
 	}
 
 	s.Token, s.TokenSource, err = l.token(file)
-	if err != nil {
+	if err != nil && needToken {
 		return nil, err
+	}
+	if err != nil {
+		// Commands that need no token, such as config get, still work
+		// and show why the token cannot be read.
+		s.Token, s.TokenSource = "", "unreadable: "+err.Error()
 	}
 	if needToken && s.Token == "" {
 		return nil, ErrNoToken
@@ -231,6 +240,10 @@ func (l *Loader) readFile() (string, error) {
 		return "", errorf("config file %s: %w", path, unwrapPath(err))
 	case info.IsDir():
 		return "", errorf("config file %s: is a directory", path)
+	case !info.Mode().IsRegular():
+		return "", errorf("config file %s: not a regular file", path)
+	case info.Size() > maxConfigSize:
+		return "", errorf("config file %s: larger than %d KiB; a config file holds a few settings", path, maxConfigSize>>10)
 	}
 
 	l.V.SetConfigFile(path)
@@ -523,7 +536,11 @@ func (l *Loader) token(file string) (string, string, error) {
 		return l.readToken(p, "HUBCTL_TOKEN_FILE")
 	}
 	if file != "" && l.V.InConfig("token") {
-		return checkToken(fmt.Sprint(l.V.Get("token")), "config file "+file)
+		t, ok := l.V.Get("token").(string)
+		if !ok {
+			return "", "", errorf("token in config file %s must be a string", file)
+		}
+		return checkToken(t, "config file "+file)
 	}
 	if file != "" && l.V.InConfig("token_file") {
 		return l.readToken(fmt.Sprint(l.V.Get("token_file")), "token_file in "+file)

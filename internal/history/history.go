@@ -34,6 +34,10 @@ const (
 	// MinSamples is how many durations a model needs before its history
 	// shapes a schedule.
 	MinSamples = 3
+
+	// MaxModelName is the longest model name recorded, in bytes; real
+	// names are short, and a server's nonsense must not bloat the record.
+	MaxModelName = 128
 )
 
 // Durations is what the record knows of one model.
@@ -118,7 +122,7 @@ func (h *History) Samples(model string) []time.Duration {
 
 // Add records that a task of model took d.
 func (h *History) Add(model string, d time.Duration) {
-	if d <= 0 {
+	if d <= 0 || len(model) > MaxModelName {
 		return
 	}
 	h.added[model] = append(h.added[model], d.Milliseconds())

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -129,15 +130,20 @@ func NewHTTPClient(timeout time.Duration, conns int) *http.Client {
 // which would send the token unencrypted.
 var ErrInsecureRedirect = errors.New("refusing a redirect from https to plain http")
 
-// checkRedirect follows up to 10 redirects, never from https to http. The
-// http package already drops the Authorization header when a redirect
-// leaves the original host.
+// checkRedirect follows up to 10 redirects, never from https to http, and
+// sends the Authorization header only to the host and port it was meant
+// for.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
 	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%w (to %s)", ErrInsecureRedirect, req.URL.Redacted())
+	}
+	if req.URL.Host != via[0].URL.Host {
+		// The http package keeps the header for another port of the
+		// same host name; another port may be another server.
+		req.Header.Del("Authorization")
 	}
 	return nil
 }
@@ -204,6 +210,9 @@ func (c *Client) Fetch(ctx context.Context, id string) (*Task, error) {
 		return nil, c.statusError(resp, body)
 	}
 
+	// A server that echoes the token, in an error message say, must not
+	// make hubctl print it.
+	body = bytes.ReplaceAll(body, []byte(c.token()), []byte("[token]"))
 	task, err := DecodeTask(body)
 	if err != nil {
 		return nil, &BadAnswerError{
@@ -212,9 +221,7 @@ func (c *Client) Fetch(ctx context.Context, id string) (*Task, error) {
 			Err:         err,
 		}
 	}
-	if task.ID == "" {
-		task.ID = id
-	}
+	task.ID = id // the id asked for, whatever the answer claims
 	return task, nil
 }
 
@@ -276,8 +283,11 @@ func (c *Client) statusError(resp *http.Response, body []byte) *StatusError {
 // redact hides the token in text from the server, which may echo what it
 // was sent.
 func (c *Client) redact(text string) string {
-	token := strings.TrimPrefix(c.auth, "Bearer ")
-	return strings.ReplaceAll(text, token, "[token]")
+	return strings.ReplaceAll(text, c.token(), "[token]")
+}
+
+func (c *Client) token() string {
+	return strings.TrimPrefix(c.auth, "Bearer ")
 }
 
 // Get fetches a task, retrying transient failures with back-off. It sends

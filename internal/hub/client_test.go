@@ -1099,3 +1099,51 @@ func TestRedirectFromHTTPSToHTTPIsRefused(t *testing.T) {
 		t.Errorf("plain server got %d requests, want none", plainHits)
 	}
 }
+
+func TestRedirectToAnotherPortDropsToken(t *testing.T) {
+	var gotAuth []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAuth = append(gotAuth, r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer other.Close()
+	first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer first.Close()
+
+	c, err := New(Options{BaseURL: first.URL, Token: "test-token-not-real", HTTP: NewHTTPClient(5*time.Second, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Fetch(context.Background(), "t"); err == nil {
+		t.Fatal("Fetch succeeded; want the other server's 401")
+	}
+	if len(gotAuth) != 1 || gotAuth[0] != "" {
+		t.Errorf("the server on another port got Authorization %q, want none", gotAuth)
+	}
+}
+
+func TestTokenEchoedInTaskIsRedacted(t *testing.T) {
+	const token = "test-token-echoed"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"task_id":"\u001b[2Jspoof","status":"failed","ready":true,"error_message":"bad key %s"}`,
+			strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	}))
+	defer srv.Close()
+
+	c, err := New(Options{BaseURL: srv.URL, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.Fetch(context.Background(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(task.Raw), token) || task.ErrorMessage != "bad key [token]" {
+		t.Errorf("task = %+v; want the token replaced by [token] everywhere", task)
+	}
+	if task.ID != "t1" {
+		t.Errorf("task.ID = %q, want the id asked for, not the one the answer claims", task.ID)
+	}
+}

@@ -66,11 +66,16 @@ func (b Backoff) Delay(n int) time.Duration {
 	return time.Duration(b.Rand() * float64(limit))
 }
 
+// MaxRetryAfter is the longest wait a Retry-After header can impose; a
+// longer one, from a confused server, is taken as this.
+const MaxRetryAfter = time.Hour
+
 // RetryDelay returns the wait before retry n after err: the server's
-// Retry-After when it sent one, else the back-off's delay.
+// Retry-After when it sent one (at most MaxRetryAfter), else the back-off's
+// delay.
 func (b Backoff) RetryDelay(err error, n int) time.Duration {
 	if d, ok := retryAfterOf(err); ok {
-		return d
+		return min(d, MaxRetryAfter)
 	}
 	return b.Delay(n)
 }

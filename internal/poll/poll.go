@@ -444,7 +444,7 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 	t.failures++
 	if !w.deadline.IsZero() && now.Add(wait).After(w.deadline) {
 		if _, asked := retryAfterOf(err); asked {
-			reason := fmt.Sprintf("the server asked to retry after %s, past the time limit", wait)
+			reason := fmt.Sprintf("the server asked to retry after %s, past the --timeout limit", wait)
 			return w.incomplete(ErrTimeout, reason)
 		}
 	}

@@ -103,7 +103,7 @@ func outcomeSuffix(t *hub.Task) string {
 		return " " + ErrorText(t)
 	}
 	if urls := OutputURLs(t.Data); len(urls) > 0 {
-		return " " + ShortURL(urls[0])
+		return " " + term.Sanitize(ShortURL(urls[0]))
 	}
 	return ""
 }
@@ -114,9 +114,10 @@ func (p *PlainProgress) Suspend(f func()) { f() }
 // Stop does nothing; a plain display leaves nothing behind.
 func (p *PlainProgress) Stop() {}
 
-// oneLine folds runs of white space, newlines included, into one space.
+// oneLine folds runs of white space, newlines included, into one space,
+// and escapes what could take over the terminal (see term.Sanitize).
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return term.Sanitize(strings.Join(strings.Fields(s), " "))
 }
 
 // spinnerProgress animates one line on a terminal's stderr: a spinner and

@@ -140,7 +140,7 @@ func (p *Printer) runJQ(buf *bytes.Buffer, doc json.RawMessage, what string) err
 // and elapsed time, then indented lines with the error, the output URLs or
 // the transcript.
 func (p *Printer) human(buf *bytes.Buffer, t *hub.Task) {
-	fmt.Fprintf(buf, "%s  %s", p.pal.Bold(t.ID), StatusText(p.pal, t))
+	fmt.Fprintf(buf, "%s  %s", p.pal.Bold(term.Sanitize(t.ID)), StatusText(p.pal, t))
 	if t.HasElapsed {
 		fmt.Fprintf(buf, "  %s", Duration(time.Duration(t.ElapsedMS)*time.Millisecond))
 	}
@@ -156,19 +156,19 @@ func (p *Printer) human(buf *bytes.Buffer, t *hub.Task) {
 		sc := bufio.NewScanner(strings.NewReader(text))
 		sc.Buffer(nil, len(text)+1)
 		for sc.Scan() {
-			fmt.Fprintf(buf, "%s\n", strings.TrimRight("  "+sc.Text(), " \t"))
+			fmt.Fprintf(buf, "%s\n", term.Sanitize(strings.TrimRight("  "+sc.Text(), " \t")))
 		}
 		return
 	}
 	for _, u := range OutputURLs(t.Data) {
-		fmt.Fprintf(buf, "  %s\n", ShortURL(u))
+		fmt.Fprintf(buf, "  %s\n", term.Sanitize(ShortURL(u)))
 	}
 }
 
 // StatusText returns a task's status, coloured by what it means, with a
 // note when the status is one hubctl does not know.
 func StatusText(pal term.Palette, t *hub.Task) string {
-	status := t.Status
+	status := term.Sanitize(t.Status)
 	if status == "" && !t.Ready {
 		return pal.Yellow("(no status)")
 	}
@@ -191,12 +191,13 @@ func StatusText(pal term.Palette, t *hub.Task) string {
 
 // ErrorText returns a task's error code and message as one line.
 func ErrorText(t *hub.Task) string {
-	msg := strings.Join(strings.Fields(t.ErrorMessage), " ")
+	msg := term.Sanitize(strings.Join(strings.Fields(t.ErrorMessage), " "))
+	code := term.Sanitize(t.ErrorCode)
 	switch {
-	case t.ErrorCode != "" && msg != "":
-		return fmt.Sprintf("error %s: %s", t.ErrorCode, msg)
-	case t.ErrorCode != "":
-		return "error " + t.ErrorCode
+	case code != "" && msg != "":
+		return fmt.Sprintf("error %s: %s", code, msg)
+	case code != "":
+		return "error " + code
 	}
 	return "error: " + msg
 }
