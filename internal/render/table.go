@@ -6,12 +6,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/hubctl/hubctl/internal/hub"
 	"github.com/hubctl/hubctl/internal/poll"
 	"github.com/hubctl/hubctl/internal/term"
 	"github.com/jonboulle/clockwork"
+	"golang.org/x/text/width"
 )
 
 // Row is one task's line in the live table.
@@ -105,7 +106,7 @@ func (f *Frame) Lines(width, height int) []string {
 
 	idWidth := 0
 	for _, r := range rows {
-		idWidth = max(idWidth, utf8.RuneCountInString(r.ID))
+		idWidth = max(idWidth, columns(r.ID))
 	}
 	idWidth = min(idWidth, max(12, width/2))
 	for _, r := range rows {
@@ -174,14 +175,49 @@ func (f *Frame) ellipsis() string {
 
 // fit cuts s to n columns, marking a cut with an ellipsis.
 func (f *Frame) fit(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if columns(s) <= n {
 		return s
 	}
 	e := f.ellipsis()
-	if n <= len([]rune(e)) {
-		return string([]rune(s)[:max(n, 0)])
+	if n <= columns(e) {
+		return cutColumns(s, max(n, 0))
 	}
-	return string([]rune(s)[:n-len([]rune(e))]) + e
+	return cutColumns(s, n-columns(e)) + e
+}
+
+// columns returns how many terminal columns s takes: two for each wide
+// East Asian character, none for a combining mark, one for the rest.
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeColumns(r)
+	}
+	return n
+}
+
+func runeColumns(r rune) int {
+	switch {
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
+}
+
+// cutColumns returns the longest start of s that fits in n columns.
+func cutColumns(s string, n int) string {
+	used := 0
+	for i, r := range s {
+		w := runeColumns(r)
+		if used+w > n {
+			return s[:i]
+		}
+		used += w
+	}
+	return s
 }
 
 func (f *Frame) finishedMark(s hub.State) (string, func(string) string) {
@@ -200,9 +236,9 @@ func (f *Frame) finishedMark(s hub.State) (string, func(string) string) {
 	return other, f.Palette.Yellow
 }
 
-// pad fills s with spaces to n runes.
+// pad fills s with spaces to n columns.
 func pad(s string, n int) string {
-	if c := utf8.RuneCountInString(s); c < n {
+	if c := columns(s); c < n {
 		return s + strings.Repeat(" ", n-c)
 	}
 	return s

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hubctl/hubctl/internal/hub"
 	"github.com/hubctl/hubctl/internal/term"
@@ -64,6 +63,16 @@ func TestFrameGolden(t *testing.T) {
 		{"statuses-short-screen", oneRowPerStatus(), true, 100, 6},
 		{"hundreds-w80-h24", many, true, 80, 24},
 	}
+	wide := oneRowPerStatus()
+	wide[4].Detail = "生成失败：内容违反安全策略，请修改提示词后重试。生成失败：内容违反安全策略，请修改提示词后重试。"
+	wide[1].ID = "任务-一二三四五六七八九十"
+	tests = append(tests, struct {
+		name          string
+		rows          []*Row
+		utf8          bool
+		width, height int
+	}{"wide-characters-w60", wide, true, 60, 30})
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lines := frameAt(tt.rows, tt.utf8).Lines(tt.width, tt.height)
@@ -73,7 +82,7 @@ func TestFrameGolden(t *testing.T) {
 					len(lines), tt.height)
 			}
 			for i, l := range lines {
-				if n := utf8.RuneCountInString(l); n > tt.width-1 {
+				if n := columns(l); n > tt.width-1 {
 					t.Errorf("line %d is %d columns on a %d-column screen: %q", i, n, tt.width, l)
 				}
 			}
