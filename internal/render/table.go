@@ -15,6 +15,15 @@ import (
 	"golang.org/x/text/width"
 )
 
+// outcome names how a finished row ended, for the summary: its state, or
+// "error" for a task that ended without a final answer.
+func (r *Row) outcome() string {
+	if r.Status == "error" && r.State == hub.StateUnknown {
+		return "error"
+	}
+	return r.State.String()
+}
+
 // Row is one task's line in the live table.
 type Row struct {
 	ID       string
@@ -55,7 +64,7 @@ func (f *Frame) Lines(width, height int) []string {
 	running := 0
 	for _, r := range f.Rows {
 		if r.Finished {
-			counts[r.State.String()]++
+			counts[r.outcome()]++
 		} else {
 			running++
 		}
@@ -71,7 +80,7 @@ func (f *Frame) Lines(width, height int) []string {
 		}
 	}
 	summary := fmt.Sprintf("%s %d running", mark, running)
-	for _, s := range []string{"completed", "failed", "timeout", "cancelled", "unknown"} {
+	for _, s := range []string{"completed", "failed", "timeout", "cancelled", "unknown", "error"} {
 		if counts[s] > 0 {
 			summary += fmt.Sprintf("%s%d %s", f.sep(), counts[s], s)
 		}
@@ -89,15 +98,18 @@ func (f *Frame) Lines(width, height int) []string {
 	room := height - 2
 	hidden := 0
 	if len(rows) > room {
+		// Running tasks first, then those that did not complete, then
+		// the completed ones: what still needs an eye comes first.
 		rows = make([]*Row, 0, len(f.Rows))
-		for _, r := range f.Rows {
-			if !r.Finished {
-				rows = append(rows, r)
-			}
-		}
-		for _, r := range f.Rows {
-			if r.Finished {
-				rows = append(rows, r)
+		for _, rank := range []func(*Row) bool{
+			func(r *Row) bool { return !r.Finished },
+			func(r *Row) bool { return r.Finished && r.State != hub.StateCompleted },
+			func(r *Row) bool { return r.Finished && r.State == hub.StateCompleted },
+		} {
+			for _, r := range f.Rows {
+				if rank(r) {
+					rows = append(rows, r)
+				}
 			}
 		}
 		hidden = len(rows) - (room - 1)
@@ -146,7 +158,7 @@ func (f *Frame) row(r *Row, idWidth, width int) string {
 		return f.fit(line, width)
 	}
 
-	id := pad(f.fit(r.ID, idWidth), idWidth)
+	id := pad(f.fitMiddle(r.ID, idWidth), idWidth)
 	status = pad(f.fit(status, 10), 10)
 	took := pad(Duration(elapsed.Truncate(time.Second)), 6)
 	line := paint(mark) + " " + id + " " + paint(status) + " " + took
@@ -183,6 +195,33 @@ func (f *Frame) fit(s string, n int) string {
 		return cutColumns(s, max(n, 0))
 	}
 	return cutColumns(s, n-columns(e)) + e
+}
+
+// fitMiddle cuts s to n columns by taking out its middle, for task ids,
+// whose ends tell them apart.
+func (f *Frame) fitMiddle(s string, n int) string {
+	if columns(s) <= n {
+		return s
+	}
+	e := f.ellipsis()
+	room := n - columns(e)
+	if room < 2 {
+		return f.fit(s, n)
+	}
+	head := cutColumns(s, (room+1)/2)
+	tail := s[len(s)-len(lastColumns(s, room/2)):]
+	return head + e + tail
+}
+
+// lastColumns returns the longest end of s that fits in n columns.
+func lastColumns(s string, n int) string {
+	r := []rune(s)
+	used, i := 0, len(r)
+	for i > 0 && used+runeColumns(r[i-1]) <= n {
+		used += runeColumns(r[i-1])
+		i--
+	}
+	return string(r[i:])
 }
 
 // columns returns how many terminal columns s takes: two for each wide
@@ -314,10 +353,16 @@ func (p *TableProgress) draw() {
 
 	var buf bytes.Buffer
 	buf.WriteString("\x1b[?2026h") // ask for synchronized output where supported
-	p.erase(&buf, width)
+	old := p.height
+	p.home(&buf)
 	for _, l := range lines {
 		buf.WriteString(l)
 		buf.WriteString("\x1b[K\n")
+	}
+	// Blank what is left of a taller frame, line by line, and come back.
+	if extra := old - len(lines); extra > 0 {
+		buf.WriteString(strings.Repeat("\x1b[2K\n", extra))
+		fmt.Fprintf(&buf, "\x1b[%dA", extra)
 	}
 	buf.WriteString("\x1b[?2026l")
 	p.streams.ErrFile.Write(buf.Bytes())
@@ -325,18 +370,25 @@ func (p *TableProgress) draw() {
 	p.height, p.width = len(lines), width
 }
 
-// erase moves the cursor to the top of the frame on screen and clears
-// from there down. After a change of width the terminal may have rewrapped
-// the old frame, so the whole screen is cleared instead.
-func (p *TableProgress) erase(buf *bytes.Buffer, width int) {
-	switch {
-	case p.height == 0:
-	case width != p.width:
-		buf.WriteString("\x1b[H\x1b[2J")
-	default:
-		fmt.Fprintf(buf, "\x1b[%dA\r\x1b[J", p.height)
+// home moves the cursor to the first line of the frame on screen, if one
+// is there. The next frame overwrites it line by line: clearing the rest
+// of the screen instead would make some terminals (tmux among them) push
+// the whole screen into the scrollback on every frame.
+func (p *TableProgress) home(buf *bytes.Buffer) {
+	if p.height > 0 {
+		fmt.Fprintf(buf, "\x1b[%dA\r", p.height)
 	}
 	p.height = 0
+}
+
+// clear blanks the frame on screen and leaves the cursor where it began.
+func (p *TableProgress) clear(buf *bytes.Buffer) {
+	h := p.height
+	p.home(buf)
+	if h > 0 {
+		buf.WriteString(strings.Repeat("\x1b[2K\n", h))
+		fmt.Fprintf(buf, "\x1b[%dA\r", h)
+	}
 }
 
 // Observe records one event of the wait.
@@ -380,7 +432,7 @@ func (p *TableProgress) Suspend(f func()) {
 	defer p.mu.Unlock()
 
 	var buf bytes.Buffer
-	p.erase(&buf, p.width)
+	p.clear(&buf)
 	p.streams.ErrFile.Write(buf.Bytes())
 	f()
 	if !p.stopped {

@@ -155,3 +155,29 @@ func stripEscapes(s string) string {
 	}
 	return b.String()
 }
+
+func TestFrameShowsFailuresBeforeCompletedWhenRowsDoNotFit(t *testing.T) {
+	start := time.Date(2026, 5, 18, 9, 0, 0, 0, time.UTC)
+	var rows []*Row
+	for i := range 12 {
+		rows = append(rows, &Row{ID: fmt.Sprintf("ok-%02d", i), Status: "completed", State: hub.StateCompleted,
+			Finished: true, Since: start, Ended: start.Add(time.Second)})
+	}
+	rows = append(rows, &Row{ID: "gone", Status: "error", State: hub.StateUnknown, Finished: true,
+		Since: start, Ended: start, Detail: "HTTP 404 Not Found"})
+
+	lines := frameAt(rows, true).Lines(80, 6)
+	if !strings.Contains(lines[1], "gone") {
+		t.Errorf("first row = %q, want the task that failed", lines[1])
+	}
+	if !strings.Contains(lines[0], "12 completed · 1 error") {
+		t.Errorf("summary = %q, want a fetch failure counted as an error, not an unknown status", lines[0])
+	}
+}
+
+func TestFrameCutsLongIDsInTheMiddle(t *testing.T) {
+	f := frameAt(nil, true)
+	if got := f.fitMiddle("hub-00000000-0000-4000-8000-000000000015", 20); got != "hub-000000…000000015" {
+		t.Errorf("fitMiddle = %q, want the start and the end kept", got)
+	}
+}
