@@ -43,14 +43,16 @@ bench: build ## measure hubctl against curl and shell loops on the fake hub (abo
 demo: build ## wait for two tasks on the built-in fake hub
 	@$(GO) build -o $(BIN)/fakehub ./internal/fakehub/cmd/fakehub
 	@rm -f $(BIN)/.demo-url; \
-	$(BIN)/fakehub -url-file $(BIN)/.demo-url & pid=$$!; \
+	$(BIN)/fakehub -url-file $(BIN)/.demo-url >/dev/null & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; rm -f $(BIN)/.demo-url' EXIT INT TERM; \
 	for i in $$(seq 100); do [ -s $(BIN)/.demo-url ] && break; sleep 0.1; done; \
+	[ -s $(BIN)/.demo-url ] || { echo "the fake hub did not start"; exit 1; }; \
 	export HUBCTL_BASE_URL=$$(cat $(BIN)/.demo-url) HUBCTL_TOKEN=demo-token; \
 	echo "fake hub at $$HUBCTL_BASE_URL"; \
 	echo "$$ hubctl wait hub-demo-image-0001 hub-demo-video-0002"; \
-	$(BIN)/hubctl wait hub-demo-image-0001 hub-demo-video-0002 || exit $$?; \
-	echo "exit status $$?"; \
+	$(BIN)/hubctl wait hub-demo-image-0001 hub-demo-video-0002; status=$$?; \
+	echo "exit status $$status (see: hubctl help exit-codes)"; \
+	[ $$status -eq 0 ] || exit $$status; \
 	if command -v jq >/dev/null; then \
 		echo "$$ hubctl get hub-demo-image-0001 --json | jq ."; \
 		$(BIN)/hubctl get hub-demo-image-0001 --json | jq .; \
@@ -81,7 +83,7 @@ release-check: ## check .goreleaser.yaml and build a snapshot release into dist/
 	"$(GORELEASER)" check
 	"$(GORELEASER)" release --snapshot --clean
 
-install: ## install hubctl into $(GOBIN) or $(GOPATH)/bin
+install: ## install hubctl into GOBIN, or GOPATH/bin
 	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' .
 
 clean: ## remove build output

@@ -545,7 +545,7 @@ func (r *chaosRun) assertStderr(t *testing.T, want chaosWant) {
 		return
 	}
 
-	down := countLines(r.stderr, `^\S+ API unreachable: .+, retrying$`)
+	down := countLines(r.stderr, `^\S+ API unreachable: .+, retrying until --timeout; check --base-url if it lasts$`)
 	up := countLines(r.stderr, `^\S+ API reachable again$`)
 	wantDown, wantUp := 0, 0
 	switch want.outage {
@@ -649,7 +649,7 @@ func TestChaosFlatResources(t *testing.T) {
 	if got := hub.MaxOpenConns(); got > 2 {
 		t.Errorf("the hub saw %d connections open at once, want at most 2 for one task", got)
 	}
-	down := countLines(stderr.String(), `^\S+ API unreachable: HTTP 503 .+, retrying$`)
+	down := countLines(stderr.String(), `^\S+ API unreachable: HTTP 503 .+, retrying until --timeout; check --base-url if it lasts$`)
 	up := countLines(stderr.String(), `^\S+ API reachable again$`)
 	if down != outages || up != outages {
 		t.Errorf("stderr has %d 'API unreachable' and %d 'API reachable again' lines, want %d each",

@@ -39,7 +39,7 @@ Exits 0 when every fetch succeeded, whatever the tasks' statuses; use
 			return runGet(cmd.Context(), opts)
 		},
 	}
-	addKeyFlags(cmd.Flags(), []string{"concurrency"})
+	addKeyFlags(cmd.Flags(), []string{"concurrency", "quiet"})
 	return cmd
 }
 
@@ -77,6 +77,9 @@ func runGet(ctx context.Context, opts *getOptions) error {
 
 		if f.err != nil {
 			errs = append(errs, &taskError{id: id, err: f.err})
+			continue
+		}
+		if a.settings.Quiet {
 			continue
 		}
 		if err := a.printer.Print(f.task); err != nil {

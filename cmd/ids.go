@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +17,11 @@ import (
 func (a *app) setupTasks(cmd *cobra.Command, args []string) ([]string, error) {
 	if err := a.setup(cmd); err != nil {
 		return nil, err
+	}
+
+	if slices.Contains(args, "-") && a.deps.Streams.InTTY {
+		return nil, exitcode.Usagef("- reads task ids from standard input, which is a terminal; " +
+			"pipe them in, as in: hubctl wait - < ids.txt")
 	}
 
 	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
@@ -70,7 +76,7 @@ func taskIDs(args []string, stdin io.Reader, stdinTaken bool) ([]string, error) 
 	}
 
 	if len(ids) == 0 {
-		return nil, exitcode.Usagef("no task ids given; pass them as arguments, or - to read them from standard input")
+		return nil, exitcode.Usagef("no task ids given: none as arguments and none on standard input")
 	}
 	return ids, nil
 }

@@ -337,7 +337,7 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	if hint := exitcode.Hint(err); hint != "" {
 		msg += "; " + hint
 	}
-	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(msg))
+	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(strings.Join(strings.Fields(msg), " ")))
 	return code
 }
 

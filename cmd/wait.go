@@ -108,7 +108,10 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 	var writeErr error
 	observe := func(e poll.Event) {
 		progress.Observe(e)
-		if e.Kind == poll.EventStatus && e.Task.State() == hub.StateCompleted && e.Task.HasElapsed {
+		// Only a task seen running teaches anything; one found finished
+		// may have been counted by an earlier run.
+		if e.Kind == poll.EventStatus && e.Previous != "" && e.Task.State() == hub.StateCompleted &&
+			e.Task.HasElapsed {
 			hist.Add(e.Task.Model, time.Duration(e.Task.ElapsedMS)*time.Millisecond)
 		}
 		if writeErr != nil {

@@ -85,7 +85,7 @@ var keys = []Key{
 	{Name: "debug", Flag: "debug", Env: []string{"HUBCTL_DEBUG"}, Kind: Bool, Default: "false",
 		Usage: "trace every request to stderr"},
 	{Name: "interval", Flag: "interval", Env: []string{"HUBCTL_INTERVAL"}, Kind: Duration,
-		Default: "0s", Usage: "fixed time between polls of a task; 0 polls early tasks often and old ones at most every 5s",
+		Default: "0s", Usage: "fixed time between polls of a task; 0 polls every second for 4s, then every 2s, or as learned durations suggest",
 		Suggest: []string{"0\tthe default schedule", "1s", "2s", "5s", "10s", "30s"}},
 	{Name: "timeout", Flag: "timeout", Env: []string{"HUBCTL_TIMEOUT"}, Kind: Duration,
 		Default: "30m", Usage: "give up after this long, with exit code 124; 0 waits forever",

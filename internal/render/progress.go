@@ -87,7 +87,8 @@ func (p *PlainProgress) line(e poll.Event) string {
 		return fmt.Sprintf("warning: %s reports a status hubctl does not know (%q); still waiting",
 			e.ID, e.Task.Status)
 	case poll.EventOutage:
-		return fmt.Sprintf("API unreachable: %s, retrying", oneLine(e.Err.Error()))
+		return fmt.Sprintf("API unreachable: %s, retrying until --timeout; check --base-url if it lasts",
+			oneLine(e.Err.Error()))
 	case poll.EventRecovered:
 		return "API reachable again"
 	case poll.EventHeartbeat:

@@ -558,14 +558,14 @@ func TestPlainProgressObserve(t *testing.T) {
 			name: "outage",
 			event: poll.Event{Kind: poll.EventOutage, Time: at,
 				Err: &hub.TransportError{Err: errors.New("dial tcp 127.0.0.1:1: connect:\nconnection refused")}},
-			wantUTF8:  "2026-05-18T09:00:05Z API unreachable: dial tcp 127.0.0.1:1: connect: connection refused, retrying\n",
-			wantASCII: "2026-05-18T09:00:05Z API unreachable: dial tcp 127.0.0.1:1: connect: connection refused, retrying\n",
+			wantUTF8:  "2026-05-18T09:00:05Z API unreachable: dial tcp 127.0.0.1:1: connect: connection refused, retrying until --timeout; check --base-url if it lasts\n",
+			wantASCII: "2026-05-18T09:00:05Z API unreachable: dial tcp 127.0.0.1:1: connect: connection refused, retrying until --timeout; check --base-url if it lasts\n",
 		},
 		{
 			name:      "outage by status",
 			event:     poll.Event{Kind: poll.EventOutage, Time: at, Err: &hub.StatusError{Code: 503}},
-			wantUTF8:  "2026-05-18T09:00:05Z API unreachable: HTTP 503 Service Unavailable, retrying\n",
-			wantASCII: "2026-05-18T09:00:05Z API unreachable: HTTP 503 Service Unavailable, retrying\n",
+			wantUTF8:  "2026-05-18T09:00:05Z API unreachable: HTTP 503 Service Unavailable, retrying until --timeout; check --base-url if it lasts\n",
+			wantASCII: "2026-05-18T09:00:05Z API unreachable: HTTP 503 Service Unavailable, retrying until --timeout; check --base-url if it lasts\n",
 		},
 		{
 			name:      "recovered",
