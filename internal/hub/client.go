@@ -148,11 +148,6 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// Backoff returns the back-off the client spaces its retries with.
-func (c *Client) Backoff() Backoff {
-	return c.backoff
-}
-
 // TaskURL returns the URL of a task.
 func (c *Client) TaskURL(id string) string {
 	return c.base.String() + "/hub/v1/tasks/" + url.PathEscape(id)
