@@ -322,6 +322,9 @@ func runConfigSet(a *app, cmd *cobra.Command, name, value string) error {
 func readSecret(a *app) (string, error) {
 	s := a.deps.Streams
 	if f, ok := s.In.(*os.File); ok && s.InTTY {
+		// Known shortcoming: Main catches SIGINT, so Ctrl-C does not end the
+		// prompt and a second one exits with echo still off; the fix is to
+		// save the terminal state here and have the signal path restore it.
 		fmt.Fprint(s.Err, "API token (input hidden): ")
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(s.Err)

@@ -80,6 +80,11 @@ func ParseTemplate(text string, pal term.Palette, now func() time.Time) (*templa
 }
 
 // Print writes one task through the template.
+//
+// Known shortcoming: text/template takes no context, so a template that
+// loops for long ignores an interrupt until a second one ends the process;
+// the fix is to execute it into a writer that fails once the run's
+// context is done.
 func (p *TemplatePrinter) Print(t *hub.Task) error {
 	return p.PrintJSON(t.Raw, "task "+t.ID)
 }
