@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -61,7 +62,7 @@ type setting struct {
 func addSettingFlags(cmd *cobra.Command) {
 	var names []string
 	for _, k := range config.Keys() {
-		if !contains(globalKeys, k.Name) && k.Flag != "" {
+		if !slices.Contains(globalKeys, k.Name) && k.Flag != "" {
 			names = append(names, k.Name)
 		}
 	}

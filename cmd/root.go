@@ -152,7 +152,7 @@ shows them; 'hubctl help environment' lists the variables).`,
 // the environment variable that also sets it.
 func addKeyFlags(flags *pflag.FlagSet, names []string) {
 	for _, k := range config.Keys() {
-		if !contains(names, k.Name) {
+		if !slices.Contains(names, k.Name) {
 			continue
 		}
 
@@ -380,13 +380,4 @@ func onlySubcommands(cmd *cobra.Command, args []string) error {
 		}
 	}
 	return exitcode.Usagef("%s; see '%s --help'", msg, cmd.CommandPath())
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

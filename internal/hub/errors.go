@@ -94,8 +94,9 @@ func IsTransient(err error) bool {
 	return errors.As(err, &te) || errors.As(err, &be)
 }
 
-// retryAfterOf returns the wait a StatusError asked for, if any.
-func retryAfterOf(err error) (time.Duration, bool) {
+// RetryAfter returns the wait a *StatusError in err's chain asked for in
+// its Retry-After header, if it sent one.
+func RetryAfter(err error) (time.Duration, bool) {
 	var se *StatusError
 	if errors.As(err, &se) && se.HasRetryAfter {
 		return se.RetryAfter, true

@@ -74,7 +74,7 @@ const MaxRetryAfter = time.Hour
 // Retry-After when it sent one (at most MaxRetryAfter), else the back-off's
 // delay.
 func (b Backoff) RetryDelay(err error, n int) time.Duration {
-	if d, ok := retryAfterOf(err); ok {
+	if d, ok := RetryAfter(err); ok {
 		return min(d, MaxRetryAfter)
 	}
 	return b.Delay(n)

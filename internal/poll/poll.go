@@ -443,7 +443,7 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 	wait := w.opts.Backoff.RetryDelay(err, t.failures)
 	t.failures++
 	if !w.deadline.IsZero() && now.Add(wait).After(w.deadline) {
-		if _, asked := retryAfterOf(err); asked {
+		if _, asked := hub.RetryAfter(err); asked {
 			reason := fmt.Sprintf("the server asked to retry after %s, past the --timeout limit", wait)
 			return w.incomplete(ErrTimeout, reason)
 		}
@@ -462,15 +462,6 @@ func (w *waiter) handleError(t *tracked, err error, now time.Time) error {
 		"reason", err.Error())
 	w.schedule(t, now, wait)
 	return nil
-}
-
-// retryAfterOf returns the wait an error's Retry-After header asked for.
-func retryAfterOf(err error) (time.Duration, bool) {
-	var se *hub.StatusError
-	if errors.As(err, &se) && se.HasRetryAfter {
-		return se.RetryAfter, true
-	}
-	return 0, false
 }
 
 // pollDelay returns the wait before the next poll of a running task.

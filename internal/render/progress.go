@@ -188,7 +188,11 @@ func (p *spinnerProgress) refresh(sp *spinner.Spinner) {
 		fmt.Fprintf(&b, "%s%s %s %s", sep, id, p.status[id],
 			Duration(now.Sub(p.since[id]).Truncate(time.Second)))
 	}
-	sp.Suffix = truncate(b.String(), p.streams.ErrWidth()-3)
+	ellipsis := "…"
+	if !p.streams.UTF8() {
+		ellipsis = "..."
+	}
+	sp.Suffix = fitColumns(b.String(), p.streams.ErrWidth()-3, ellipsis)
 }
 
 func (p *spinnerProgress) Observe(e poll.Event) {
@@ -238,13 +242,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// truncate cuts s to at most n runes, marking the cut with an ellipsis.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if n < 1 || len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

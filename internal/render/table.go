@@ -185,16 +185,20 @@ func (f *Frame) ellipsis() string {
 	return "..."
 }
 
-// fit cuts s to n columns, marking a cut with an ellipsis.
+// fit cuts s to n columns, marking a cut with the frame's ellipsis.
 func (f *Frame) fit(s string, n int) string {
+	return fitColumns(s, n, f.ellipsis())
+}
+
+// fitColumns cuts s to n terminal columns, marking a cut with ellipsis.
+func fitColumns(s string, n int, ellipsis string) string {
 	if columns(s) <= n {
 		return s
 	}
-	e := f.ellipsis()
-	if n <= columns(e) {
+	if n <= columns(ellipsis) {
 		return cutColumns(s, max(n, 0))
 	}
-	return cutColumns(s, n-columns(e)) + e
+	return cutColumns(s, n-columns(ellipsis)) + ellipsis
 }
 
 // fitMiddle cuts s to n columns by taking out its middle, for task ids,
