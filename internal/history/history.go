@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -165,7 +167,10 @@ func (h *History) Save(now time.Time) error {
 	return nil
 }
 
-// merge adds samples to f and trims it to its bounds.
+// merge adds samples to f and trims it to its bounds. Of the models, it
+// keeps the most recently updated; among models updated by the same run it
+// prefers those with more samples, then the first by name, so the result
+// never depends on map order.
 func merge(f *file, added map[string][]int64, now time.Time) {
 	for model, samples := range added {
 		d := f.Models[model]
@@ -180,13 +185,21 @@ func merge(f *file, added map[string][]int64, now time.Time) {
 		d.Updated = now.UTC()
 	}
 
-	for len(f.Models) > MaxModels {
-		oldest := ""
-		for model, d := range f.Models {
-			if oldest == "" || d.Updated.Before(f.Models[oldest].Updated) {
-				oldest = model
-			}
+	if len(f.Models) <= MaxModels {
+		return
+	}
+	names := slices.Collect(maps.Keys(f.Models))
+	slices.SortFunc(names, func(a, b string) int {
+		da, db := f.Models[a], f.Models[b]
+		if c := db.Updated.Compare(da.Updated); c != 0 {
+			return c
 		}
-		delete(f.Models, oldest)
+		if c := len(db.Samples) - len(da.Samples); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	for _, model := range names[MaxModels:] {
+		delete(f.Models, model)
 	}
 }

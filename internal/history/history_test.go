@@ -68,9 +68,12 @@ func TestBounds(t *testing.T) {
 
 	again := Load(dir)
 	got := again.Samples("m")
-	if len(got) != MaxSamples || got[0] != 11*time.Second || got[len(got)-1] != 42*time.Second {
-		t.Errorf("kept %d samples from %v to %v, want the newest %d: 11s to 42s",
-			len(got), got[0], got[len(got)-1], MaxSamples)
+	if len(got) != MaxSamples {
+		t.Fatalf("kept %d samples of m, want the newest %d: %v", len(got), MaxSamples, got)
+	}
+	if got[0] != 11*time.Second || got[len(got)-1] != 42*time.Second {
+		t.Errorf("kept samples from %v to %v, want the newest: 11s to 42s",
+			got[0], got[len(got)-1])
 	}
 	if n := len(again.models); n != MaxModels {
 		t.Errorf("kept %d models, want %d", n, MaxModels)
@@ -134,6 +137,40 @@ func TestDefaultDir(t *testing.T) {
 	for _, tt := range tests {
 		if got := DefaultDir(env(tt.vars)); got != tt.want {
 			t.Errorf("DefaultDir(%v) = %q, want %q", tt.vars, got, tt.want)
+		}
+	}
+}
+
+func TestEvictionOrder(t *testing.T) {
+	dir := t.TempDir()
+	old := Load(dir)
+	old.Add("old", time.Second)
+	old.Add("old", time.Second)
+	if err := old.Save(now); err != nil {
+		t.Fatal(err)
+	}
+
+	h := Load(dir)
+	for i := range MaxModels {
+		h.Add(fmt.Sprintf("model-%02d", i), time.Second)
+	}
+	h.Add("model-00", time.Second)
+	if err := h.Save(now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := Load(dir).Samples("old"); len(got) != 0 {
+		t.Errorf("the least recently updated model kept %v, want it evicted", got)
+	}
+
+	h = Load(dir)
+	h.Add("a-new", time.Second)
+	if err := h.Save(now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	again := Load(dir)
+	for name, want := range map[string]int{"a-new": 1, "model-00": 2, "model-01": 1, "model-62": 1, "model-63": 0} {
+		if got := len(again.Samples(name)); got != want {
+			t.Errorf("%s has %d samples after a tie, want %d", name, got, want)
 		}
 	}
 }
