@@ -14,7 +14,9 @@ import (
 func newEnvironmentTopic() *cobra.Command {
 	var b strings.Builder
 	b.WriteString(`hubctl reads these environment variables. For a setting, a flag wins over
-its variable, and the variable wins over the config file.
+its variable, and the variable wins over the config file. A variable set
+to "" counts as unset, except HUBCTL_BASE_URL, which is then an error, so
+that an empty script variable cannot send the token to the public Hub.
 
 Settings, each also a flag and a key of the config file:
 

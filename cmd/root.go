@@ -191,7 +191,9 @@ func (a *app) loader(cmd *cobra.Command) *config.Loader {
 		Flags:  cmd.Flags(),
 		Getenv: s.Getenv,
 		Stdin:  s.In,
-		Warn:   func(msg string) { fmt.Fprintf(s.Err, "hubctl: warning: %s\n", msg) },
+
+		LookupEnv: s.LookupEnv,
+		Warn:      func(msg string) { fmt.Fprintf(s.Err, "hubctl: warning: %s\n", msg) },
 	}
 }
 

@@ -154,6 +154,10 @@ type Loader struct {
 	Getenv func(string) string
 	Stdin  io.Reader
 
+	// LookupEnv, when set, lets Load refuse a HUBCTL_BASE_URL that is set
+	// but empty, which would otherwise mean the public default.
+	LookupEnv func(string) (string, bool)
+
 	// Warn receives one-line warnings, such as a config file that others
 	// can read; nil discards them.
 	Warn func(string)
@@ -191,6 +195,10 @@ func (l *Loader) Load(needToken bool) (*Settings, error) {
 		return nil, err
 	}
 
+	if err := l.checkEmptyBaseURL(); err != nil {
+		return nil, err
+	}
+
 	for _, k := range Keys() {
 		if err := l.bind(k); err != nil {
 			return nil, err
@@ -221,6 +229,23 @@ func (l *Loader) Load(needToken bool) (*Settings, error) {
 		return nil, ErrNoToken
 	}
 	return s, nil
+}
+
+// checkEmptyBaseURL refuses HUBCTL_BASE_URL set to "" when no flag
+// overrides it. Such a variable usually comes from a script whose own
+// variable was empty, and treating it as unset would send the token to the
+// public Hub instead of the address the script meant.
+func (l *Loader) checkEmptyBaseURL() error {
+	if f := l.Flags.Lookup("base-url"); f != nil && f.Changed {
+		return nil
+	}
+	if l.LookupEnv == nil {
+		return nil
+	}
+	if v, ok := l.LookupEnv("HUBCTL_BASE_URL"); ok && strings.TrimSpace(v) == "" {
+		return errorf("HUBCTL_BASE_URL is set but empty; set it to the hub's URL, or unset it to use %s", DefaultBaseURL)
+	}
+	return nil
 }
 
 // readFile reads the config file named by --config or HUBCTL_CONFIG, or the

@@ -75,7 +75,8 @@ func isolate(t *testing.T) string {
 	t.Setenv("HUBCTL_CONFIG", "")
 	for _, k := range Keys() {
 		for _, name := range k.Env {
-			t.Setenv(name, "")
+			t.Setenv(name, "") // restored after the test
+			os.Unsetenv(name)
 		}
 	}
 	return dir
@@ -121,6 +122,8 @@ func load(t *testing.T, e env, needToken bool) loadResult {
 		Flags:  flags,
 		Getenv: os.Getenv,
 		Stdin:  strings.NewReader(e.stdin),
+
+		LookupEnv: os.LookupEnv,
 		Warn:   func(msg string) { r.warnings = append(r.warnings, msg) },
 	}
 	r.s, r.err = l.Load(needToken)
@@ -201,6 +204,15 @@ func TestLoadPrecedence(t *testing.T) {
 			},
 			wantBaseURL: "https://flag.example",
 			wantTimeout: 0,
+		},
+		{
+			name: "flag over an empty HUBCTL_BASE_URL",
+			env: env{
+				vars: map[string]string{"HUBCTL_BASE_URL": ""},
+				args: []string{"--base-url", "https://flag.example"},
+			},
+			wantBaseURL: "https://flag.example",
+			wantTimeout: 30 * time.Minute,
 		},
 		{
 			name: "flag set to its default still beats env",
@@ -511,6 +523,12 @@ func TestLoadConfigFileErrors(t *testing.T) {
 			env:        env{args: []string{"--config", "$DIR"}},
 			wantPrefix: "config file $DIR: ",
 			wantSuffix: "is a directory",
+		},
+		{
+			name:       "HUBCTL_BASE_URL set but empty",
+			env:        env{vars: map[string]string{"HUBCTL_BASE_URL": ""}, file: "base_url: https://file.example\n"},
+			wantPrefix: "HUBCTL_BASE_URL is set but empty; ",
+			wantSuffix: "or unset it to use https://api.mountsea.ai",
 		},
 		{
 			name:       "unparsable default file",

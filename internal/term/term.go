@@ -31,6 +31,10 @@ type Streams struct {
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
 
+	// LookupEnv also tells a variable set to "" from an unset one; nil
+	// means the environment has no variables set to "".
+	LookupEnv func(string) (string, bool)
+
 	colorOut bool
 	colorErr bool
 }
@@ -46,6 +50,8 @@ func System() *Streams {
 		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
 		ErrFile: os.Stderr,
 		Getenv:  os.Getenv,
+
+		LookupEnv: os.LookupEnv,
 	}
 	s.colorOut, s.colorErr = s.autoColor(s.OutTTY), s.autoColor(s.ErrTTY)
 	return s
