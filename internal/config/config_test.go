@@ -122,9 +122,9 @@ func load(t *testing.T, e env, needToken bool) loadResult {
 		Flags:  flags,
 		Getenv: os.Getenv,
 		Stdin:  strings.NewReader(e.stdin),
+		Warn:   func(msg string) { r.warnings = append(r.warnings, msg) },
 
 		LookupEnv: os.LookupEnv,
-		Warn:   func(msg string) { r.warnings = append(r.warnings, msg) },
 	}
 	r.s, r.err = l.Load(needToken)
 	return r
