@@ -27,6 +27,7 @@ type terminalRun struct {
 	mu     sync.Mutex
 	screen bytes.Buffer // everything written to the terminal
 	done   chan struct{}
+	ptmx   *os.File
 }
 
 // hubctlPath returns a path that runs this test binary as hubctl: TestMain
@@ -49,6 +50,13 @@ func hubctlPath(t *testing.T) string {
 // pseudo-terminal.
 func startOnTerminal(t *testing.T, hub *fakehub.Server, env []string, args ...string) *terminalRun {
 	t.Helper()
+	return startTerminal(t, hub, env, false, args...)
+}
+
+// startTerminal is startOnTerminal, with stdin on the terminal too when
+// stdin is true.
+func startTerminal(t *testing.T, hub *fakehub.Server, env []string, stdin bool, args ...string) *terminalRun {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Fatalf("opening a pseudo-terminal: %v", err)
@@ -58,7 +66,7 @@ func startOnTerminal(t *testing.T, hub *fakehub.Server, env []string, args ...st
 		t.Fatal(err)
 	}
 
-	r := &terminalRun{done: make(chan struct{})}
+	r := &terminalRun{done: make(chan struct{}), ptmx: ptmx}
 	r.cmd = exec.Command(hubctlPath(t), args...)
 	r.cmd.Env = append([]string{
 		"HOME=" + t.TempDir(),
@@ -70,6 +78,9 @@ func startOnTerminal(t *testing.T, hub *fakehub.Server, env []string, args ...st
 	}, env...)
 	r.cmd.Stdout = &r.stdout
 	r.cmd.Stderr = tty
+	if stdin {
+		r.cmd.Stdin = tty
+	}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -111,11 +122,15 @@ func (r *terminalRun) output() string {
 	return r.screen.String()
 }
 
-// exit waits for hubctl to end and returns its exit status and the
-// terminal's output.
+// exit waits for hubctl to end, killing it after 20 seconds, and returns
+// its exit status and the terminal's output.
 func (r *terminalRun) exit(t *testing.T) (int, string) {
 	t.Helper()
+	hung := time.AfterFunc(20*time.Second, func() { r.cmd.Process.Kill() })
 	err := r.cmd.Wait()
+	if !hung.Stop() {
+		t.Errorf("hubctl was still running after 20s and was killed")
+	}
 	<-r.done
 
 	var ee *exec.ExitError

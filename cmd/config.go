@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -323,16 +324,7 @@ func runConfigSet(a *app, cmd *cobra.Command, name, value string) error {
 func readSecret(a *app) (string, error) {
 	s := a.deps.Streams
 	if f, ok := s.In.(*os.File); ok && s.InTTY {
-		// Known shortcoming: Main catches SIGINT, so Ctrl-C does not end the
-		// prompt and a second one exits with echo still off; the fix is to
-		// save the terminal state here and have the signal path restore it.
-		fmt.Fprint(s.Err, "API token (input hidden): ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(s.Err)
-		if err != nil {
-			return "", fmt.Errorf("reading the token from the terminal: %w", err)
-		}
-		return string(b), nil
+		return readHidden(a.ctx, int(f.Fd()), s.Err)
 	}
 
 	b, err := io.ReadAll(io.LimitReader(s.In, 64<<10))
@@ -340,6 +332,40 @@ func readSecret(a *app) (string, error) {
 		return "", fmt.Errorf("reading the token from standard input: %w", err)
 	}
 	return string(b), nil
+}
+
+// readHidden prompts on w and reads one line from the terminal fd without
+// echo. A signal cancels ctx and ends the prompt at once, with the terminal
+// as it was before; the read left behind ends with the process.
+func readHidden(ctx context.Context, fd int, w io.Writer) (string, error) {
+	saved, err := term.GetState(fd)
+	if err != nil {
+		return "", fmt.Errorf("reading the token from the terminal: %w", err)
+	}
+
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	fmt.Fprint(w, "API token (input hidden): ")
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- result{b, err}
+	}()
+
+	select {
+	case r := <-done:
+		fmt.Fprintln(w)
+		if r.err != nil {
+			return "", fmt.Errorf("reading the token from the terminal: %w", r.err)
+		}
+		return string(r.b), nil
+	case <-ctx.Done():
+		_ = term.Restore(fd, saved)
+		fmt.Fprintln(w)
+		return "", context.Cause(ctx)
+	}
 }
 
 // configPath returns the config file's path, or a configuration error

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hubctl/hubctl/internal/fakehub"
+	"golang.org/x/sys/unix"
+)
+
+// echoOn reports whether the terminal behind ptmx echoes what is typed.
+func echoOn(t *testing.T, ptmx *os.File) bool {
+	t.Helper()
+	tios, err := unix.IoctlGetTermios(int(ptmx.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatalf("reading the terminal's settings: %v", err)
+	}
+	return tios.Lflag&unix.ECHO != 0
+}
+
+// waitForEchoOff waits until the terminal behind ptmx stops echoing, as
+// it does once hubctl reads a hidden token, or fails after ten seconds.
+func waitForEchoOff(t *testing.T, ptmx *os.File) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if !echoOn(t, ptmx) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the token prompt never turned echo off")
+}
+
+func TestInterruptedTokenPromptRestoresEcho(t *testing.T) {
+	hub := fakehub.StartForTest(t, fakehub.Scenario{}, fakehub.Options{Logf: func(string, ...any) {}})
+	config := filepath.Join(t.TempDir(), "config.yaml")
+
+	run := startTerminal(t, hub, []string{"HUBCTL_CONFIG=" + config}, true, "config", "set", "token", "-")
+	run.waitFor(t, "API token (input hidden): ")
+	waitForEchoOff(t, run.ptmx)
+
+	if err := run.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	code, screen := run.exit(t)
+
+	if code != 130 {
+		t.Errorf("exit status %d after SIGINT at the token prompt, want 130; terminal: %q", code, screen)
+	}
+	if !echoOn(t, run.ptmx) {
+		t.Error("echo is still off after an interrupted token prompt")
+	}
+	if _, err := os.Stat(config); !os.IsNotExist(err) {
+		t.Errorf("an interrupted prompt wrote the config file (%v)", err)
+	}
+	if strings.Contains(screen, "test-token-not-real") || run.stdout.Len() != 0 {
+		t.Errorf("terminal %q, stdout %q: want neither to show anything but the prompt", screen, run.stdout.String())
+	}
+}
+
+func TestTokenPromptReadsWithoutEcho(t *testing.T) {
+	hub := fakehub.StartForTest(t, fakehub.Scenario{}, fakehub.Options{Logf: func(string, ...any) {}})
+	config := filepath.Join(t.TempDir(), "config.yaml")
+
+	run := startTerminal(t, hub, []string{"HUBCTL_CONFIG=" + config}, true, "config", "set", "token", "-")
+	run.waitFor(t, "API token (input hidden): ")
+	waitForEchoOff(t, run.ptmx)
+	if _, err := run.ptmx.WriteString("typed-token-not-real\n"); err != nil {
+		t.Fatal(err)
+	}
+	code, screen := run.exit(t)
+
+	if code != 0 {
+		t.Errorf("exit status %d, want 0; terminal: %q", code, screen)
+	}
+	if strings.Contains(screen, "typed-token-not-real") {
+		t.Errorf("the terminal echoed the token: %q", screen)
+	}
+	if !echoOn(t, run.ptmx) {
+		t.Error("echo is still off after the token prompt")
+	}
+	b, err := os.ReadFile(config)
+	if err != nil || !strings.Contains(string(b), "typed-token-not-real") {
+		t.Errorf("config file = %q (%v), want the typed token in it", b, err)
+	}
+}
