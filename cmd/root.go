@@ -253,7 +253,7 @@ func (a *app) setupOutput(colorMode string) error {
 		if err != nil {
 			return exitcode.Usagef("%w", err)
 		}
-		a.printer = render.NewTemplatePrinter(s.Out, tmpl)
+		a.printer = render.NewTemplatePrinter(s.Out, tmpl).WithContext(a.ctx)
 		return nil
 	}
 

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 // {{.task_id}} and {{.data.images}} reach the server's fields and numbers
 // keep every digit. It is not safe for concurrent use.
 type TemplatePrinter struct {
+	ctx  context.Context // stops a template that runs long
 	w    io.Writer
 	tmpl *template.Template
 }
@@ -27,7 +29,15 @@ type TemplatePrinter struct {
 // NewTemplatePrinter returns a printer that executes tmpl, made by
 // ParseTemplate, once per result.
 func NewTemplatePrinter(w io.Writer, tmpl *template.Template) *TemplatePrinter {
-	return &TemplatePrinter{w: w, tmpl: tmpl}
+	return &TemplatePrinter{ctx: context.Background(), w: w, tmpl: tmpl}
+}
+
+// WithContext returns a copy of p that gives up on a template once ctx is
+// done, so that an interrupt ends a template that loops for long.
+func (p *TemplatePrinter) WithContext(ctx context.Context) *TemplatePrinter {
+	q := *p
+	q.ctx = ctx
+	return &q
 }
 
 // ParseTemplate parses text as a template for results. Besides the
@@ -80,11 +90,6 @@ func ParseTemplate(text string, pal term.Palette, now func() time.Time) (*templa
 }
 
 // Print writes one task through the template.
-//
-// Known shortcoming: text/template takes no context, so a template that
-// loops for long ignores an interrupt until a second one ends the process;
-// the fix is to execute it into a writer that fails once the run's
-// context is done.
 func (p *TemplatePrinter) Print(t *hub.Task) error {
 	return p.PrintJSON(t.Raw, "task "+t.ID)
 }
@@ -101,18 +106,55 @@ func (p *TemplatePrinter) PrintJSON(doc json.RawMessage, what string) error {
 		return fmt.Errorf("%s: decoding answer: %w", what, err)
 	}
 
-	var buf bytes.Buffer
-	if err := p.tmpl.Execute(&buf, v); err != nil {
+	out, err := p.execute(v)
+	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if buf.Len() == 0 {
+	if len(out) == 0 {
 		return nil
 	}
-	if !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
-		buf.WriteByte('\n')
+	if !bytes.HasSuffix(out, []byte("\n")) {
+		out = append(out, '\n')
 	}
-	_, err := p.w.Write(buf.Bytes())
+	_, err = p.w.Write(out)
 	return err
+}
+
+// execute runs the template on v into memory. text/template takes no
+// context, so it runs in a goroutine that execute abandons when p's
+// context is done; the goroutine stops at its next write, or ends with
+// the process.
+func (p *TemplatePrinter) execute(v any) ([]byte, error) {
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		w := &stopWriter{ctx: p.ctx}
+		err := p.tmpl.Execute(w, v)
+		done <- result{w.buf.Bytes(), err}
+	}()
+
+	select {
+	case r := <-done:
+		return r.out, r.err
+	case <-p.ctx.Done():
+		return nil, context.Cause(p.ctx)
+	}
+}
+
+// stopWriter collects a template's output and fails once ctx is done.
+type stopWriter struct {
+	ctx context.Context
+	buf bytes.Buffer
+}
+
+func (w *stopWriter) Write(b []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return w.buf.Write(b)
 }
 
 // timeAgo says how long before now the time v was. v is a time.Time, an

@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +121,28 @@ func TestTemplatePrinterPrintsTasks(t *testing.T) {
 	}
 	if got, want := out.String(), "hub-img-1 7.4s\nhub-img-1 7.4s\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestTemplatePrinterStopsWhenCancelled(t *testing.T) {
+	// Unless stopped, this template writes for hours.
+	tmpl, err := ParseTemplate(`{{range 100000000000}}x{{end}}`, term.NewPalette(false), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("interrupted")
+	ctx, cancel := context.WithCancelCause(t.Context())
+	var out bytes.Buffer
+	p := NewTemplatePrinter(&out, tmpl).WithContext(ctx)
+
+	done := make(chan error, 1)
+	go func() { done <- p.PrintJSON(json.RawMessage(templateTask), "task hub-img-1") }()
+	cancel(stop)
+
+	if err := <-done; !errors.Is(err, stop) {
+		t.Errorf("error %v, want the context's cause", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("a stopped template wrote %d bytes, want none", out.Len())
 	}
 }
