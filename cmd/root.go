@@ -352,18 +352,23 @@ func Main() int {
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		first := <-sigs
-		cancel(&exitcode.SignalError{Signal: first})
-
-		second := <-sigs
-		if streams.ErrTTY {
-			fmt.Fprint(streams.Err, "\r\033[K\033[?25h")
-		}
-		os.Exit(exitcode.For(&exitcode.SignalError{Signal: second}))
-	}()
+	go relaySignals(sigs, cancel, streams, os.Exit)
 
 	return Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, os.Args[1:])
+}
+
+// relaySignals turns the first signal from sigs into the cancellation of
+// the run, which then ends in order. A second signal calls exit at once,
+// with the code for that signal, after showing the cursor on a terminal.
+func relaySignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, streams *term.Streams, exit func(int)) {
+	first := <-sigs
+	cancel(&exitcode.SignalError{Signal: first})
+
+	second := <-sigs
+	if streams.ErrTTY {
+		fmt.Fprint(streams.Err, "\r\033[K\033[?25h")
+	}
+	exit(exitcode.For(&exitcode.SignalError{Signal: second}))
 }
 
 // onlySubcommands refuses any argument to a command that only groups
