@@ -264,7 +264,7 @@ func TestInterruptOnTerminalRestoresCursor(t *testing.T) {
 		if hide, show := strings.LastIndex(screen, "\x1b[?25l"), strings.LastIndex(screen, "\x1b[?25h"); show < hide {
 			t.Errorf("%s: cursor left hidden: %q", tt.command, screen)
 		}
-		if !strings.Contains(screen, "still running: t-slow; resume with: hubctl "+tt.command+" t-slow") {
+		if !strings.Contains(screen, "still running: t-slow; resume with: hubctl "+tt.command+" --interval 50ms --json t-slow") {
 			t.Errorf("%s: no resume hint on the terminal: %q", tt.command, screen)
 		}
 		if tt.command == "wait" && run.stdout.Len() != 0 {

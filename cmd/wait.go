@@ -14,6 +14,7 @@ import (
 	"github.com/hubctl/hubctl/internal/render"
 	"github.com/hubctl/hubctl/internal/term"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // waitKeys are the settings 'wait' and 'watch' take as flags.
@@ -26,6 +27,7 @@ type waitOptions struct {
 	ids        []string
 	watch      bool   // follow every change instead of printing results
 	eventsFile string // where to also write the event stream; "" for nowhere
+	resume     string // the command line that resumes, without the ids
 }
 
 func newWaitCmd(a *app) *cobra.Command {
@@ -68,14 +70,6 @@ func addWaitFlags(cmd *cobra.Command, opts *waitOptions) {
 		"also append the stream of status changes, as JSON lines, to `PATH`")
 }
 
-// command returns the name of the command these options belong to.
-func (opts *waitOptions) command() string {
-	if opts.watch {
-		return "watch"
-	}
-	return "wait"
-}
-
 // run loads the settings, reads the ids and waits.
 func (opts *waitOptions) run(cmd *cobra.Command, args []string) error {
 	ids, err := opts.app.setupTasks(cmd, args)
@@ -83,6 +77,7 @@ func (opts *waitOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	opts.ids = ids
+	opts.resume = resumeCommand(cmd, cmd.Name())
 	return runWait(cmd.Context(), opts)
 }
 
@@ -152,7 +147,7 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 	var incomplete *poll.Incomplete
 	switch {
 	case errors.As(err, &incomplete):
-		return stoppedEarly(incomplete, s.Timeout, opts.command())
+		return stoppedEarly(incomplete, s.Timeout, opts.resume)
 	case err != nil:
 		return err
 	case writeErr != nil:
@@ -218,6 +213,9 @@ func newProgress(opts *waitOptions) (render.Progress, error) {
 
 // stoppedEarly explains a wait cut short and gives the command that
 // resumes it, with every task still running.
+//
+// command is the resuming command line without the ids, such as
+// "wait --json".
 func stoppedEarly(e *poll.Incomplete, timeout fmt.Stringer, command string) error {
 	what := e.Err.Error()
 	switch {
@@ -234,4 +232,37 @@ func stoppedEarly(e *poll.Incomplete, timeout fmt.Stringer, command string) erro
 	msg := fmt.Sprintf("%s; still running: %s%s; resume with: hubctl %s %s",
 		what, strings.Join(shown, ", "), more, command, strings.Join(e.Running, " "))
 	return &rewordedError{msg: msg, err: e}
+}
+
+// resumeCommand returns name followed by the flags set on cmd's command
+// line, each quoted for a POSIX shell, so that the command that resumes a
+// wait prints what the first one would have. --token is left out: the hint
+// must not show it, and the token's other sources still apply.
+func resumeCommand(cmd *cobra.Command, name string) string {
+	parts := []string{name}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		switch {
+		case f.Name == "token":
+		case f.Value.Type() == "bool" && f.Value.String() == "true":
+			parts = append(parts, "--"+f.Name)
+		case f.Value.Type() == "bool":
+			parts = append(parts, "--"+f.Name+"="+f.Value.String())
+		default:
+			parts = append(parts, "--"+f.Name, shellQuote(f.Value.String()))
+		}
+	})
+	return strings.Join(parts, " ")
+}
+
+// shellQuote returns s as one word for a POSIX shell: as it is when it
+// holds only characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+			strings.ContainsRune("@%+=:,./_-", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
