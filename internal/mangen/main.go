@@ -63,7 +63,7 @@ func run(dir, version string) error {
 	if version != "" {
 		source += " " + version
 	}
-	header := &doc.GenManHeader{Title: "HUBCTL", Section: "1", Source: source, Manual: "hubctl manual"}
+	header := &doc.GenManHeader{Section: "1", Source: source, Manual: "hubctl manual"}
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return err
 	}
