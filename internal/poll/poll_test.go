@@ -468,8 +468,9 @@ func TestNextDelay(t *testing.T) {
 	est := Estimate{Known: true, Lo: 100 * sec, MidLo: 110 * sec, MidHi: 120 * sec, Hi: 130 * sec}
 	// Tasks that always take 5s.
 	exact := Estimate{Known: true, Lo: 4750 * ms, MidLo: 4750 * ms, MidHi: 5250 * ms, Hi: 5250 * ms}
-	// Tasks that take 5s to 6s.
+	// Tasks that take 5s to 6s, and 5s to a little more.
 	wide := Estimate{Known: true, Lo: 4750 * ms, MidLo: 4750 * ms, MidHi: 6250 * ms, Hi: 6250 * ms}
+	narrow := Estimate{Known: true, Lo: 4750 * ms, MidLo: 4950 * ms, MidHi: 6350 * ms, Hi: 6500 * ms}
 
 	tests := []struct {
 		name   string
@@ -491,8 +492,9 @@ func TestNextDelay(t *testing.T) {
 		{"middle: every 0.7s", 110 * sec, est, 1 - 1e-9, 699300 * time.Microsecond},
 		{"late tail: at most 3s", 125 * sec, est, 0, 2550 * ms},
 		{"after the window: as without history", 200 * sec, est, 0, 1700 * ms},
-		{"exact history: jump to the end of the narrow middle", 300 * ms, exact, 0.5, 4950 * ms},
-		{"short tail, middle wider than a gap: jump to the middle", 300 * ms, wide, 0.5, 4450 * ms},
+		{"exact history: three quarters into the narrow middle", 300 * ms, exact, 0.5, 4825 * ms},
+		{"middle of 1.4s: three quarters into it", 300 * ms, narrow, 0.5, 5700 * ms},
+		{"short tail, middle wider than two gaps: jump to the middle", 300 * ms, wide, 0.5, 4450 * ms},
 		{"exact history: dense polls", 4750 * ms, exact, 0, 595 * ms},
 	}
 	for _, tt := range tests {

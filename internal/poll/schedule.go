@@ -73,18 +73,19 @@ func EstimateFrom(samples []time.Duration, minSamples int) Estimate {
 // window (gaps of at most 30s before it; straight to its middle when its
 // early tail is short), every 0.7s through its middle, where most tasks
 // finish, no more often in its tails, and as without an estimate once the
-// window has passed. When the early tail is short and the middle is no
-// wider than 0.7s, the first poll goes to the middle's end instead: it
-// finds most tasks finished no later than dense polls would, and saves the
-// poll that would find them running at the middle's start.
+// window has passed. When the early tail is short and two dense polls
+// would cover the middle (1.4s or less), the first poll goes three quarters
+// into the middle instead: it finds most tasks finished, a fraction of a
+// second after they did, and saves the poll that would find them running
+// at the middle's start.
 func NextDelay(age time.Duration, est Estimate, jitter float64) time.Duration {
 	var d time.Duration
 	switch {
 	case est.Known && age < est.Lo:
 		target := est.Lo
 		switch {
-		case est.MidLo-est.Lo < DenseDelay && est.MidHi-est.MidLo <= DenseDelay:
-			target = est.MidHi
+		case est.MidLo-est.Lo < DenseDelay && est.MidHi-est.MidLo <= 2*DenseDelay:
+			target = est.MidLo + (est.MidHi-est.MidLo)*3/4
 		case est.MidLo-est.Lo < DenseDelay:
 			target = est.MidLo
 		}
