@@ -320,6 +320,9 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	root, a := newRoot(deps)
 	a.ctx = ctx
 	root.SetArgs(args)
+	if len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		plainFlagUsages(root)
+	}
 
 	cmd, err := root.ExecuteContextC(ctx)
 	a.saveSeen(cmd, err)
@@ -341,6 +344,18 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	}
 	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(strings.Join(strings.Fields(msg), " ")))
 	return code
+}
+
+// plainFlagUsages removes the backticks that mark the name of a flag's
+// value in its usage, throughout the tree under c. Help shows the name in
+// their place; completion shows a usage as written, so it must not see them.
+func plainFlagUsages(c *cobra.Command) {
+	strip := func(f *pflag.Flag) { f.Usage = strings.ReplaceAll(f.Usage, "`", "") }
+	c.Flags().VisitAll(strip)
+	c.PersistentFlags().VisitAll(strip)
+	for _, sub := range c.Commands() {
+		plainFlagUsages(sub)
+	}
 }
 
 // Main runs hubctl as the process: real streams, clock and signals. It
