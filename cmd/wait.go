@@ -146,9 +146,17 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		a.logger.Debug("history not saved", "error", err)
 	}
 
+	// 'watch' prints results at the end, even when it stops early: the
+	// tasks that finished by then are not in the resume hint.
+	printResults := opts.watch && !streamEvents && !s.Quiet && writeErr == nil
 	var incomplete *poll.Incomplete
 	switch {
 	case errors.As(err, &incomplete):
+		if printResults {
+			// A write cut short by the same signal changes nothing: the
+			// stop is what the exit status reports.
+			_ = printFinished(a, results)
+		}
 		return stoppedEarly(incomplete, s.Timeout, opts.resume)
 	case err != nil:
 		return err
@@ -156,13 +164,13 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		return fmt.Errorf("writing results: %w", writeErr)
 	}
 
+	if printResults {
+		if err := printFinished(a, results); err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
+	}
 	var errs []error
 	for _, r := range results {
-		if opts.watch && !streamEvents && !s.Quiet && r.Task != nil && r.Err == nil {
-			if err := a.printer.Print(r.Task); err != nil {
-				return fmt.Errorf("writing results: %w", err)
-			}
-		}
 		switch {
 		case r.Err != nil:
 			errs = append(errs, &taskError{id: r.ID, err: r.Err})
@@ -171,6 +179,19 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 		}
 	}
 	return summarize(a, errs, len(results), "tasks did not complete")
+}
+
+// printFinished prints the result of every task in results that has
+// finished, in the order given.
+func printFinished(a *app, results []poll.Result) error {
+	for _, r := range results {
+		if r.Err == nil && r.Task != nil && r.Task.Finished() {
+			if err := a.printer.Print(r.Task); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // loadHistory returns the record of past task durations, or an empty one
