@@ -88,3 +88,19 @@ func TestTokenPromptReadsWithoutEcho(t *testing.T) {
 		t.Errorf("config file = %q (%v), want the typed token in it", b, err)
 	}
 }
+
+func TestTokenFileDashRefusesATerminal(t *testing.T) {
+	hub := fakehub.StartForTest(t, fakehub.Scenario{}, fakehub.Options{Logf: func(string, ...any) {}})
+
+	run := startTerminal(t, hub, nil, true, "get", "t1", "--token-file", "-")
+	code, screen := run.exit(t)
+
+	want := "hubctl: --token-file -: standard input is a terminal; pipe the token in, " +
+		"or store it once with: hubctl config set token -\r\n"
+	if code != 2 || screen != want {
+		t.Errorf("exit %d, terminal %q; want 2 and %q", code, screen, want)
+	}
+	if n := hub.TotalRequests(); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
+}

@@ -193,6 +193,7 @@ func (a *app) loader(cmd *cobra.Command) *config.Loader {
 		Stdin:  s.In,
 
 		LookupEnv: s.LookupEnv,
+		StdinTTY:  s.InTTY,
 		Warn:      func(msg string) { fmt.Fprintf(s.Err, "hubctl: warning: %s\n", msg) },
 	}
 }

@@ -70,7 +70,7 @@ var keys = []Key{
 	{Name: "token", Flag: "token", Env: []string{"HUBCTL_TOKEN", "MOUNTSEA_API_KEY"},
 		Usage: "API token; prefer --token-file or the environment, which stay out of the process list"},
 	{Name: "token_file", Flag: "token-file", Env: []string{"HUBCTL_TOKEN_FILE"},
-		Usage: "read the API token from `PATH` (- for standard input)"},
+		Usage: "read the API token from `PATH` (- for a pipe on standard input)"},
 	{Name: "base_url", Flag: "base-url", Env: []string{"HUBCTL_BASE_URL"},
 		Default: DefaultBaseURL, Usage: "Hub API `URL`"},
 	{Name: "request_timeout", Flag: "request-timeout", Env: []string{"HUBCTL_REQUEST_TIMEOUT"},
@@ -157,6 +157,10 @@ type Loader struct {
 	// LookupEnv, when set, lets Load refuse a HUBCTL_BASE_URL that is set
 	// but empty, which would otherwise mean the public default.
 	LookupEnv func(string) (string, bool)
+
+	// StdinTTY says Stdin is a terminal, from which a token file "-" is
+	// refused: it would echo the token and wait for end of input.
+	StdinTTY bool
 
 	// Warn receives one-line warnings, such as a config file that others
 	// can read; nil discards them.
@@ -579,6 +583,10 @@ func (l *Loader) readToken(path, setting string) (string, string, error) {
 	var b []byte
 	var err error
 	source := path + " (" + setting + ")"
+	if path == "-" && l.StdinTTY {
+		return "", "", errorf("%s -: standard input is a terminal; pipe the token in, "+
+			"or store it once with: hubctl config set token -", setting)
+	}
 	if path == "-" {
 		b, err = io.ReadAll(io.LimitReader(l.Stdin, 64<<10))
 		source = "standard input"
