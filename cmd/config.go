@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/hubctl/hubctl/internal/config"
 	"github.com/hubctl/hubctl/internal/exitcode"
@@ -324,7 +325,7 @@ func runConfigSet(a *app, cmd *cobra.Command, name, value string) error {
 func readSecret(a *app) (string, error) {
 	s := a.deps.Streams
 	if f, ok := s.In.(*os.File); ok && s.InTTY {
-		return readHidden(a.ctx, int(f.Fd()), s.Err)
+		return readHidden(a.ctx, f, s.Err)
 	}
 
 	b, err := io.ReadAll(io.LimitReader(s.In, 64<<10))
@@ -334,11 +335,14 @@ func readSecret(a *app) (string, error) {
 	return string(b), nil
 }
 
-// readHidden prompts on w and reads one line from the terminal fd without
-// echo. A signal cancels ctx and ends the prompt at once, with the terminal
-// as it was before; the read left behind ends with the process.
-func readHidden(ctx context.Context, fd int, w io.Writer) (string, error) {
-	saved, err := term.GetState(fd)
+// readHidden prompts on w and reads one line from the terminal f with the
+// terminal in raw mode, so that nothing typed is echoed and Ctrl-C and
+// Ctrl-D reach it as keys. A signal cancels ctx and ends the prompt at
+// once; either way the terminal is left as it was. The read left behind
+// after a signal ends with the process.
+func readHidden(ctx context.Context, f *os.File, w io.Writer) (string, error) {
+	fd := int(f.Fd())
+	saved, err := term.MakeRaw(fd)
 	if err != nil {
 		return "", fmt.Errorf("reading the token from the terminal: %w", err)
 	}
@@ -350,21 +354,56 @@ func readHidden(ctx context.Context, fd int, w io.Writer) (string, error) {
 	done := make(chan result, 1)
 	fmt.Fprint(w, "API token (input hidden): ")
 	go func() {
-		b, err := term.ReadPassword(fd)
+		b, err := readKeys(f)
 		done <- result{b, err}
 	}()
 
+	var r result
 	select {
-	case r := <-done:
-		fmt.Fprintln(w)
-		if r.err != nil {
-			return "", fmt.Errorf("reading the token from the terminal: %w", r.err)
-		}
-		return string(r.b), nil
+	case r = <-done:
 	case <-ctx.Done():
-		_ = term.Restore(fd, saved)
-		fmt.Fprintln(w)
-		return "", context.Cause(ctx)
+		r.err = context.Cause(ctx)
+	}
+	_ = term.Restore(fd, saved)
+	fmt.Fprintln(w)
+	return string(r.b), r.err
+}
+
+// readKeys reads one line typed on a terminal in raw mode: Enter ends it,
+// Backspace removes the last character and Ctrl-U all of them, Ctrl-C
+// interrupts, and Ctrl-D on an empty line gives up. Other control keys
+// are ignored.
+func readKeys(r io.Reader) ([]byte, error) {
+	var line []byte
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 0 {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = errors.New("no token entered")
+			}
+			return nil, fmt.Errorf("reading the token from the terminal: %w", err)
+		}
+
+		switch c := buf[0]; {
+		case c == '\r' || c == '\n':
+			return line, nil
+		case c == 0x03:
+			return nil, &exitcode.SignalError{Signal: os.Interrupt}
+		case c == 0x04 && len(line) == 0:
+			return nil, exitcode.Usagef("no token entered")
+		case c == 0x04:
+			return line, nil
+		case c == 0x7f || c == '\b':
+			if len(line) > 0 {
+				_, size := utf8.DecodeLastRune(line)
+				line = line[:len(line)-size]
+			}
+		case c == 0x15:
+			line = line[:0]
+		case c >= 0x20:
+			line = append(line, c)
+		}
 	}
 }
 
