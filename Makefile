@@ -19,7 +19,7 @@ GORELEASER := $(shell $(GO) env GOPATH)/bin/goreleaser
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build test lint demo bench install clean completions man release-check
+.PHONY: fakehub help build test lint demo bench install clean completions man release-check
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,11 +40,15 @@ lint: ## check formatting, go vet and staticcheck
 bench: build ## measure hubctl against curl and shell loops on the fake hub (about 4 minutes)
 	@$(GO) run ./internal/bench -hubctl $(BIN)/hubctl
 
-demo: build ## wait for two tasks on the built-in fake hub
+fakehub: ## build bin/fakehub, the fake Hub of the tests and the demo
 	@$(GO) build -o $(BIN)/fakehub ./internal/fakehub/cmd/fakehub
+
+demo: build fakehub ## wait for two tasks on the built-in fake hub (your state files untouched)
 	@rm -f $(BIN)/.demo-url; \
 	$(BIN)/fakehub -url-file $(BIN)/.demo-url >/dev/null & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; rm -f $(BIN)/.demo-url' EXIT INT TERM; \
+	state=$$(mktemp -d); \
+	trap 'kill $$pid 2>/dev/null; rm -rf $(BIN)/.demo-url "$$state"' EXIT INT TERM; \
+	export XDG_STATE_HOME="$$state"; \
 	for i in $$(seq 100); do [ -s $(BIN)/.demo-url ] && break; sleep 0.1; done; \
 	[ -s $(BIN)/.demo-url ] || { echo "the fake hub did not start"; exit 1; }; \
 	export HUBCTL_BASE_URL=$$(cat $(BIN)/.demo-url) HUBCTL_TOKEN=demo-token; \
