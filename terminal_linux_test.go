@@ -109,3 +109,18 @@ func TestTokenPromptKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestIDsFromATerminalAreRefused(t *testing.T) {
+	hub := fakehub.StartForTest(t, fakehub.Scenario{}, fakehub.Options{Logf: func(string, ...any) {}})
+
+	for _, command := range []string{"get", "wait", "watch"} {
+		run := startTerminal(t, hub, nil, true, command, "-")
+		code, screen := run.exit(t)
+
+		want := "hubctl: - reads task ids from standard input, which is a terminal; " +
+			"pipe them in, as in: hubctl " + command + " - < ids.txt\r\n"
+		if code != 2 || screen != want {
+			t.Errorf("%s: exit %d, terminal %q; want 2 and %q", command, code, screen, want)
+		}
+	}
+}

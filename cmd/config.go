@@ -120,7 +120,7 @@ the setting is one JSON object with the fields key, value and source.`,
 
   # and where it comes from
   hubctl config get base_url --jq .source`,
-		Args:              cobra.ExactArgs(1),
+		Args:              configGetArgs,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := lookupKey(args[0])
@@ -171,7 +171,7 @@ your shell history that way.`,
 
   hubctl config set timeout 45m
   hubctl config set color never`,
-		Args:              cobra.ExactArgs(2),
+		Args:              configSetArgs,
 		ValidArgsFunction: completeKeyValue,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConfigSet(a, cmd, args[0], args[1])
@@ -261,6 +261,34 @@ func printSettings(a *app, rows []setting) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", row.Key, value, row.Source)
 	}
 	return tw.Flush()
+}
+
+// configGetArgs wants one setting name.
+func configGetArgs(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return exitcode.Usagef("missing setting name, as in: hubctl config get timeout; 'hubctl config list' shows them all")
+	case len(args) > 1:
+		return exitcode.Usagef("config get takes one setting name, not %d arguments", len(args))
+	}
+	return nil
+}
+
+// configSetArgs wants a setting name and one value, and says how to give
+// the token when only its name is there.
+func configSetArgs(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return exitcode.Usagef("missing setting name and value, as in: hubctl config set timeout 45m")
+	case len(args) == 1 && args[0] == "token":
+		return exitcode.Usagef("missing value: to type the token without echo, run: hubctl config set token -")
+	case len(args) == 1:
+		return exitcode.Usagef("missing value, as in: hubctl config set %s VALUE", args[0])
+	case len(args) > 2:
+		return exitcode.Usagef("config set takes a setting name and one value, not %d arguments; quote a value that holds spaces",
+			len(args))
+	}
+	return nil
 }
 
 // runConfigSet checks a value and writes it to the config file.

@@ -29,7 +29,7 @@ Exits 0 when every fetch succeeded, whatever the tasks' statuses; use
 		Example: `  hubctl get hub-6f1c2a90-3c1d-4e59-b9a4-1f2e3d4c5b6a
   hubctl get "$TASK_ID" --json | jq -r '.data.images[0].url'
   hubctl get "$TASK_ID" --jq .status`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ids, err := a.setupTasks(cmd, args)
 			if err != nil {

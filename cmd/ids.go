@@ -20,8 +20,8 @@ func (a *app) setupTasks(cmd *cobra.Command, args []string) ([]string, error) {
 	}
 
 	if slices.Contains(args, "-") && a.deps.Streams.InTTY {
-		return nil, exitcode.Usagef("- reads task ids from standard input, which is a terminal; " +
-			"pipe them in, as in: hubctl wait - < ids.txt")
+		return nil, exitcode.Usagef("- reads task ids from standard input, which is a terminal; "+
+			"pipe them in, as in: %s - < ids.txt", cmd.CommandPath())
 	}
 
 	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")

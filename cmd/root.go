@@ -373,6 +373,16 @@ func Main() int {
 	return Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, os.Args[1:])
 }
 
+// needIDs is the argument check of the commands that take task ids: at
+// least one id, or -.
+func needIDs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return exitcode.Usagef("missing task id: pass one or more ids, or - to read them from standard input; see '%s --help'",
+			cmd.CommandPath())
+	}
+	return nil
+}
+
 // relaySignals turns the first signal from sigs into the cancellation of
 // the run, which then ends in order. A second signal calls exit at once,
 // with the code for that signal, after showing the cursor on a terminal.

@@ -56,7 +56,7 @@ HTTP 429 or 5xx) are retried until --timeout.`,
 
   # ids from another command, one per line
   submit-jobs | hubctl wait -`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return opts.run(cmd, args)
 		},

@@ -26,7 +26,7 @@ The exit status is that of 'wait': 0 only if every task completed.`,
 
   # watch in the terminal and keep the event stream for later
   hubctl watch - --events-file events.ndjson < task-ids.txt`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return opts.run(cmd, args)
 		},
