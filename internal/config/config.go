@@ -278,7 +278,9 @@ func (l *Loader) readFile() (string, error) {
 	l.V.SetConfigFile(path)
 	l.V.SetConfigType("yaml")
 	if err := l.V.ReadInConfig(); err != nil {
-		return "", errorf("config file %s: %s", path, oneLine(unwrapPath(err).Error()))
+		// Viper prefixes the parser's message with one of its own.
+		msg := strings.TrimPrefix(unwrapPath(err).Error(), "While parsing config: ")
+		return "", errorf("config file %s: %s", path, oneLine(msg))
 	}
 
 	known := map[string]bool{}

@@ -533,7 +533,7 @@ func TestLoadConfigFileErrors(t *testing.T) {
 		{
 			name:       "unparsable default file",
 			env:        env{file: "base_url: [unclosed\n"},
-			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: yaml: ",
 			wantSuffix: "yaml: line 1: did not find expected ',' or ']'",
 		},
 		{
