@@ -86,12 +86,13 @@ func For(err error) int {
 	}
 
 	var (
-		usage   *UsageError
-		cfg     *config.Error
-		sig     *SignalError
-		status  *hub.StatusError
-		outcome *hub.OutcomeError
-		tooBig  *hub.TooLargeError
+		usage     *UsageError
+		cfg       *config.Error
+		sig       *SignalError
+		status    *hub.StatusError
+		outcome   *hub.OutcomeError
+		tooBig    *hub.TooLargeError
+		transport *hub.TransportError
 	)
 	switch {
 	case errors.As(err, &sig):
@@ -109,7 +110,7 @@ func For(err error) int {
 		return forState(outcome.Task.State())
 	case errors.As(err, &status):
 		return forStatus(status)
-	case errors.As(err, &tooBig), hub.IsTransient(err):
+	case errors.As(err, &tooBig), errors.As(err, &transport), hub.IsTransient(err):
 		return Unavailable
 	}
 	return Error
@@ -143,11 +144,14 @@ func forStatus(e *hub.StatusError) int {
 // more to say than the error itself.
 func Hint(err error) string {
 	var status *hub.StatusError
+	var transport *hub.TransportError
 	switch code := For(err); {
 	case code == NotFound:
 		return "check the task id and --base-url"
 	case code == Auth && errors.As(err, &status):
 		return "check the token (HUBCTL_TOKEN, --token-file or the config file) and --base-url"
+	case code == Unavailable && errors.As(err, &transport) && transport.Misconfigured():
+		return "check the scheme and host of --base-url"
 	case code == Unavailable:
 		return "check --base-url and the network, or try again later"
 	}

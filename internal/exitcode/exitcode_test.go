@@ -2,6 +2,7 @@ package exitcode
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"syscall"
@@ -40,6 +41,7 @@ func TestFor(t *testing.T) {
 		{"429", &hub.StatusError{Code: 429}, Unavailable},
 		{"502", wrap(&hub.StatusError{Code: 502}), Unavailable},
 		{"transport", &hub.TransportError{Err: errors.New("connection refused")}, Unavailable},
+		{"misconfigured transport", &hub.TransportError{Err: tls.RecordHeaderError{}}, Unavailable},
 		{"bad answer", &hub.BadAnswerError{Err: hub.ErrNotTask}, Unavailable},
 		{"too large", &hub.TooLargeError{Limit: 10}, Unavailable},
 		{"wait timeout", &poll.Incomplete{Err: poll.ErrTimeout}, WaitTimeout},
@@ -76,6 +78,8 @@ func TestHintSaysWhatToDo(t *testing.T) {
 		{&hub.StatusError{Code: 404}, "check the task id and --base-url"},
 		{&hub.StatusError{Code: 401}, "check the token (HUBCTL_TOKEN, --token-file or the config file) and --base-url"},
 		{&hub.TransportError{Err: errors.New("refused")}, "check --base-url and the network, or try again later"},
+		{&hub.TransportError{Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}},
+			"check the scheme and host of --base-url"},
 		{config.ErrNoToken, ""}, // its message already says what to do
 		{&hub.OutcomeError{Task: &hub.Task{Status: "failed"}}, ""},
 	}

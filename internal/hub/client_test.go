@@ -643,6 +643,39 @@ func TestFetchTransportErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("https to a plain HTTP server is not retried", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		defer srv.Close()
+		c := newTestClient(t, strings.Replace(srv.URL, "http:", "https:", 1), newFakeClock(), nil)
+
+		_, err := c.Fetch(context.Background(), "hub-1")
+		var te *TransportError
+		if !errors.As(err, &te) || !te.Misconfigured() {
+			t.Fatalf("error = %T %v, want a misconfigured *TransportError", err, err)
+		}
+		if IsTransient(err) {
+			t.Errorf("IsTransient = true, want false: the next attempt fails the same way")
+		}
+	})
+
+	t.Run("a certificate not valid for the address is not retried", func(t *testing.T) {
+		srv := httptest.NewTLSServer(http.NotFoundHandler())
+		defer srv.Close()
+		c := newTestClient(t, srv.URL, newFakeClock(), nil)
+
+		_, err := c.Fetch(context.Background(), "hub-1")
+		var te *TransportError
+		if !errors.As(err, &te) || !te.Misconfigured() {
+			t.Fatalf("error = %T %v, want a misconfigured *TransportError", err, err)
+		}
+		if !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("Error() = %q, want it to name the certificate", err.Error())
+		}
+		if IsTransient(err) {
+			t.Errorf("IsTransient = true, want false")
+		}
+	})
+
 	t.Run("cancelled context is not a transport error", func(t *testing.T) {
 		fc := newFakeClock()
 		s := newStub(t, fc, stubResponse{status: 200, body: pendingBody})

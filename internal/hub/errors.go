@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -77,9 +79,27 @@ func (e *TransportError) Error() string { return e.Err.Error() }
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// Misconfigured reports whether the failure will recur on every attempt,
+// because client and server cannot talk at all: the server does not speak
+// TLS at an https:// address, or its certificate is not valid for it.
+// Timeouts and dropped connections during the handshake are not in this
+// class; they may pass.
+func (e *TransportError) Misconfigured() bool {
+	var header tls.RecordHeaderError
+	var verify *tls.CertificateVerificationError
+	var authority x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(e.Err, &header) || errors.As(e.Err, &verify) || errors.As(e.Err, &authority) ||
+		errors.As(e.Err, &host) || errors.As(e.Err, &invalid) ||
+		// net/http reports a plain-HTTP answer to a TLS hello with an
+		// error of its own, which it does not export.
+		strings.Contains(e.Err.Error(), "server gave HTTP response to HTTPS client")
+}
+
 // IsTransient reports whether err may go away if the request is sent again:
-// a transport failure, a retryable status, or an unusable 2xx body (proxies
-// sometimes answer with an error page).
+// a transport failure other than a misconfiguration, a retryable status, or
+// an unusable 2xx body (proxies sometimes answer with an error page).
 func IsTransient(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
@@ -90,8 +110,11 @@ func IsTransient(err error) bool {
 		return se.Transient()
 	}
 	var te *TransportError
+	if errors.As(err, &te) {
+		return !te.Misconfigured()
+	}
 	var be *BadAnswerError
-	return errors.As(err, &te) || errors.As(err, &be)
+	return errors.As(err, &be)
 }
 
 // RetryAfter returns the wait a *StatusError in err's chain asked for in
