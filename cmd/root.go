@@ -343,7 +343,7 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	if hint := exitcode.Hint(err); hint != "" {
 		msg += "; " + hint
 	}
-	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(strings.Join(strings.Fields(msg), " ")))
+	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(oneLine(msg)))
 	return code
 }
 
@@ -371,6 +371,19 @@ func Main() int {
 	go relaySignals(sigs, cancel, streams, os.Exit)
 
 	return Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, os.Args[1:])
+}
+
+// oneLine joins the lines of msg, each trimmed, with single spaces. Spaces
+// within a line stay as they are: a quoted value in a hint must read back
+// as it was.
+func oneLine(msg string) string {
+	var lines []string
+	for line := range strings.Lines(msg) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, " ")
 }
 
 // needIDs is the argument check of the commands that take task ids: at

@@ -252,8 +252,18 @@ func stoppedEarly(e *poll.Incomplete, timeout fmt.Stringer, command string) erro
 	if len(shown) > 10 {
 		shown, more = shown[:10], fmt.Sprintf(" and %d more", len(e.Running)-10)
 	}
-	msg := fmt.Sprintf("%s; still running: %s%s; resume with: hubctl %s %s",
-		what, strings.Join(shown, ", "), more, command, strings.Join(e.Running, " "))
+	words := []string{"hubctl", command}
+	for _, id := range e.Running {
+		if strings.HasPrefix(id, "-") {
+			words = append(words, "--")
+			break
+		}
+	}
+	for _, id := range e.Running {
+		words = append(words, shellQuote(id))
+	}
+	msg := fmt.Sprintf("%s; still running: %s%s; resume with: %s",
+		what, strings.Join(shown, ", "), more, strings.Join(words, " "))
 	return &rewordedError{msg: msg, err: e}
 }
 
@@ -278,9 +288,11 @@ func resumeCommand(cmd *cobra.Command, name string) string {
 }
 
 // shellQuote returns s as one word for a shell: as it is when it holds only
-// characters no shell treats specially, else in single quotes, or, when it
-// holds control characters, in the $'...' form of bash, zsh and POSIX.1-2024
-// sh, so that the word stays on one line and reads back as s.
+// characters no shell treats specially; in single quotes when every
+// character is printable; else in the $'...' form of bash, zsh and
+// POSIX.1-2024 sh, with each byte of the other characters as \xHH, so that
+// the word stays on one line, shows nothing a terminal would act on, and
+// reads back as s whatever the locale.
 func shellQuote(s string) string {
 	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
@@ -289,7 +301,8 @@ func shellQuote(s string) string {
 	if safe {
 		return s
 	}
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+	printable := utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
+	if printable {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 
@@ -305,12 +318,10 @@ func shellQuote(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x80 && unicode.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.IsControl(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == utf8.RuneError && size == 1, !unicode.IsPrint(r):
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
 		default:
 			b.WriteRune(r)
 		}
