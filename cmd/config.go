@@ -15,9 +15,10 @@ import (
 
 	"github.com/hubctl/hubctl/internal/config"
 	"github.com/hubctl/hubctl/internal/exitcode"
+	"github.com/hubctl/hubctl/internal/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
+	xterm "golang.org/x/term"
 )
 
 // newConfigCmd returns 'hubctl config' and its subcommands. None of them
@@ -353,14 +354,42 @@ func runConfigSet(a *app, cmd *cobra.Command, name, value string) error {
 func readSecret(a *app) (string, error) {
 	s := a.deps.Streams
 	if f, ok := s.In.(*os.File); ok && s.InTTY {
-		return readHidden(a.ctx, f, s.Err)
+		return readHidden(a.ctx, s, f)
 	}
 
-	b, err := io.ReadAll(io.LimitReader(s.In, 64<<10))
-	if err != nil {
-		return "", fmt.Errorf("reading the token from standard input: %w", err)
+	// A pipe may stay open for as long as its writer likes: a signal ends
+	// the wait.
+	b, err := readCancellable(a.ctx, func() ([]byte, error) { return config.ReadToken(s.In) })
+	if err != nil && a.ctx.Err() == nil {
+		err = fmt.Errorf("reading the token from standard input: %w", err)
 	}
-	return string(b), nil
+	return string(b), err
+}
+
+// readCancellable calls read in a goroutine and returns what it read, or
+// the cause of ctx once ctx is done, even when read got there first, so
+// that a token cut short by the signal is never used. A read left behind
+// ends with the process.
+func readCancellable(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := read()
+		done <- result{b, err}
+	}()
+
+	select {
+	case r := <-done:
+		if err := context.Cause(ctx); err != nil {
+			return nil, err
+		}
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // readHidden prompts on w and reads one line from the terminal f with the
@@ -368,33 +397,20 @@ func readSecret(a *app) (string, error) {
 // Ctrl-D reach it as keys. A signal cancels ctx and ends the prompt at
 // once; either way the terminal is left as it was. The read left behind
 // after a signal ends with the process.
-func readHidden(ctx context.Context, f *os.File, w io.Writer) (string, error) {
+func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error) {
 	fd := int(f.Fd())
-	saved, err := term.MakeRaw(fd)
+	saved, err := xterm.MakeRaw(fd)
 	if err != nil {
 		return "", fmt.Errorf("reading the token from the terminal: %w", err)
 	}
+	forget := s.Undo.Add(func() { _ = xterm.Restore(fd, saved) })
 
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
-	fmt.Fprint(w, "API token (input hidden): ")
-	go func() {
-		b, err := readKeys(f)
-		done <- result{b, err}
-	}()
-
-	var r result
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		r.err = context.Cause(ctx)
-	}
-	_ = term.Restore(fd, saved)
-	fmt.Fprintln(w)
-	return string(r.b), r.err
+	fmt.Fprint(s.Err, "API token (input hidden): ")
+	b, err := readCancellable(ctx, func() ([]byte, error) { return readKeys(f) })
+	_ = xterm.Restore(fd, saved)
+	forget()
+	fmt.Fprintln(s.Err)
+	return string(b), err
 }
 
 // readKeys reads one line typed on a terminal in raw mode: Enter ends it,
@@ -429,6 +445,8 @@ func readKeys(r io.Reader) ([]byte, error) {
 			}
 		case c == 0x15:
 			line = line[:0]
+		case c >= 0x20 && len(line) >= config.MaxTokenSize:
+			return nil, exitcode.Usagef("token longer than %d KiB; a token is one line", config.MaxTokenSize>>10)
 		case c >= 0x20:
 			line = append(line, c)
 		}

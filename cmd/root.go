@@ -398,12 +398,14 @@ func needIDs(cmd *cobra.Command, args []string) error {
 
 // relaySignals turns the first signal from sigs into the cancellation of
 // the run, which then ends in order. A second signal calls exit at once,
-// with the code for that signal, after showing the cursor on a terminal.
+// with the code for that signal, after putting back what streams.Undo
+// holds and showing the cursor on a terminal.
 func relaySignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, streams *term.Streams, exit func(int)) {
 	first := <-sigs
 	cancel(&exitcode.SignalError{Signal: first})
 
 	second := <-sigs
+	streams.Undo.Run()
 	if streams.ErrTTY {
 		fmt.Fprint(streams.Err, "\r\033[K\033[?25h")
 	}

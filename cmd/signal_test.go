@@ -25,6 +25,9 @@ func TestRelaySignals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			streams, _, _, errOut := term.ForTest()
 			streams.ErrTTY = tt.tty
+			streams.Undo = &term.Undo{}
+			undone := false
+			streams.Undo.Add(func() { undone = true })
 			ctx, cancel := context.WithCancelCause(t.Context())
 			sigs := make(chan os.Signal)
 			exited := make(chan int, 1)
@@ -42,9 +45,15 @@ func TestRelaySignals(t *testing.T) {
 			default:
 			}
 
+			if undone {
+				t.Fatal("the first signal put the terminal back; the run must do that itself")
+			}
 			sigs <- tt.second
 			if code := <-exited; code != tt.wantCode {
 				t.Errorf("second signal: exit %d, want %d", code, tt.wantCode)
+			}
+			if !undone {
+				t.Error("the second signal exited without putting the terminal back")
 			}
 			if got := errOut.String(); got != tt.wantStderr {
 				t.Errorf("stderr = %q, want %q", got, tt.wantStderr)

@@ -590,10 +590,10 @@ func (l *Loader) readToken(path, setting string) (string, string, error) {
 			"or store it once with: hubctl config set token -", setting)
 	}
 	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(l.Stdin, 64<<10))
+		b, err = ReadToken(l.Stdin)
 		source = "standard input"
 	} else {
-		b, err = readSmallFile(expandHome(path, l.Getenv), 64<<10)
+		b, err = readTokenFile(expandHome(path, l.Getenv))
 	}
 	if err != nil {
 		return "", "", errorf("reading token from %s: %w", source, unwrapPath(err))
@@ -619,14 +619,29 @@ func expandHome(path string, getenv func(string) string) string {
 	return filepath.Join(home, path[2:])
 }
 
-func readSmallFile(path string, limit int64) ([]byte, error) {
+// MaxTokenSize bounds what is read as a token; real tokens are a few
+// hundred bytes.
+const MaxTokenSize = 64 << 10
+
+// ReadToken reads a token from r, refusing one longer than MaxTokenSize
+// rather than cutting it short.
+func ReadToken(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxTokenSize+1))
+	if err == nil && len(b) > MaxTokenSize {
+		err = fmt.Errorf("longer than %d KiB; a token is one line", MaxTokenSize>>10)
+	}
+	return b, err
+}
+
+// readTokenFile reads a token from the file at path.
+func readTokenFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 
-	return io.ReadAll(io.LimitReader(f, limit))
+	return ReadToken(f)
 }
 
 // Mask returns a token fit to show: its last four characters after

@@ -281,3 +281,14 @@ func TestPathFollowsFlagThenEnvironmentThenDefault(t *testing.T) {
 		t.Errorf("--config: Path() = %q, %v", path, named)
 	}
 }
+
+func TestReadTokenRefusesALongOne(t *testing.T) {
+	exact := strings.Repeat("t", MaxTokenSize)
+	if b, err := ReadToken(strings.NewReader(exact)); err != nil || len(b) != MaxTokenSize {
+		t.Errorf("a token of %d bytes: read %d bytes, %v", MaxTokenSize, len(b), err)
+	}
+	_, err := ReadToken(strings.NewReader(exact + "t"))
+	if err == nil || err.Error() != "longer than 64 KiB; a token is one line" {
+		t.Errorf("a token of %d bytes: error %v, want it refused rather than cut", MaxTokenSize+1, err)
+	}
+}

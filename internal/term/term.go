@@ -35,6 +35,10 @@ type Streams struct {
 	// means the environment has no variables set to "".
 	LookupEnv func(string) (string, bool)
 
+	// Undo holds what to put back on the terminal if the process must exit
+	// at once; nil for streams that are not the process's own.
+	Undo *Undo
+
 	colorOut bool
 	colorErr bool
 }
@@ -52,6 +56,7 @@ func System() *Streams {
 		Getenv:  os.Getenv,
 
 		LookupEnv: os.LookupEnv,
+		Undo:      &Undo{},
 	}
 	s.colorOut, s.colorErr = s.autoColor(s.OutTTY), s.autoColor(s.ErrTTY)
 	return s
