@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 )
 
 // maxConfigSize bounds the config file hubctl reads, so that a path such
@@ -275,6 +276,9 @@ func (l *Loader) readFile() (string, error) {
 		return "", errorf("config file %s: larger than %d KiB; a config file holds a few settings", path, maxConfigSize>>10)
 	}
 
+	if err := refuseEmptyKeys(path); err != nil {
+		return "", err
+	}
 	l.V.SetConfigFile(path)
 	l.V.SetConfigType("yaml")
 	if err := l.V.ReadInConfig(); err != nil {
@@ -296,6 +300,28 @@ func (l *Loader) readFile() (string, error) {
 		l.Warn(fmt.Sprintf("config file %s holds a token and others can read it; run: chmod 600 %s", path, path))
 	}
 	return path, nil
+}
+
+// refuseEmptyKeys refuses a config file in which a setting is present with
+// no value ("base_url:" or "base_url: ~"). Viper reads such a key as
+// absent, so the default would apply in silence, and for base_url the
+// default is the public Hub. A file that does not parse is left to viper,
+// whose error says where.
+func refuseEmptyKeys(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if yaml.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	for _, k := range Keys() {
+		if v, ok := m[k.Name]; ok && v == nil {
+			return errorf("config file %s: %s has no value; give it one or remove the line", path, k.Name)
+		}
+	}
+	return nil
 }
 
 // Path returns the config file this run reads: the one named by --config

@@ -531,6 +531,18 @@ func TestLoadConfigFileErrors(t *testing.T) {
 			wantSuffix: "or unset it to use https://api.mountsea.ai",
 		},
 		{
+			name:       "a key with no value, which would mean the public Hub",
+			env:        env{file: "base_url:\n"},
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
+			wantSuffix: "base_url has no value; give it one or remove the line",
+		},
+		{
+			name:       "a key set to null",
+			env:        env{file: "timeout: ~\n"},
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
+			wantSuffix: "timeout has no value; give it one or remove the line",
+		},
+		{
 			name:       "unparsable default file",
 			env:        env{file: "base_url: [unclosed\n"},
 			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: yaml: ",

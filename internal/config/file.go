@@ -124,8 +124,10 @@ func replaceInPlace(doc []byte, old, scalar *yaml.Node) ([]byte, bool) {
 
 	// What follows the old text must be the end of the line, or a
 	// comment after white space.
+	// An empty value ("key:") has no text to replace; the parser places
+	// it right after the colon, where a new one would need a space.
 	oldText, err := encodeScalar(old)
-	if err != nil || !strings.HasPrefix(line[start:], oldText) {
+	if err != nil || old.Value == "" && old.Tag == "!!null" || !strings.HasPrefix(line[start:], oldText) {
 		return nil, false
 	}
 	rest := line[start+len(oldText):]

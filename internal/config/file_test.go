@@ -40,6 +40,12 @@ func TestSetKeyKeepsTheRestOfTheFile(t *testing.T) {
 			want: "timeout: 45m\nconcurrency: 2\n",
 		},
 		{
+			name: "a key with no value gets one, after a space",
+			doc:  "# top\nbase_url:\ntimeout: 5m\n",
+			key:  "base_url", value: "https://hub.example",
+			want: "# top\nbase_url: https://hub.example\ntimeout: 5m\n",
+		},
+		{
 			name: "an empty file",
 			doc:  "",
 			key:  "base_url", value: "https://hub.example",
