@@ -3,6 +3,9 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -40,4 +43,33 @@ func WritePrivate(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// ErrIrregular is the error of ReadRegular for a path that is not a regular
+// file, or one longer than asked.
+var ErrIrregular = errors.New("not a regular file of the expected size")
+
+// ReadRegular reads the regular file at path. It refuses, with an error
+// wrapping ErrIrregular, any other kind of file (reading a FIFO could block
+// for ever, and a device never end) and a file longer than limit bytes.
+func ReadRegular(path string, limit int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, ErrIrregular)
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		err = fmt.Errorf("%s: larger than %d bytes: %w", path, limit, ErrIrregular)
+	}
+	return b, err
 }

@@ -91,7 +91,10 @@ func Load(dir string) *History {
 }
 
 func read(path string) (*file, error) {
-	b, err := os.ReadFile(path)
+	b, err := atomicfile.ReadRegular(path, maxFileSize)
+	if errors.Is(err, atomicfile.ErrIrregular) {
+		return nil, errCorrupt
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +105,10 @@ func read(path string) (*file, error) {
 	}
 	return &f, nil
 }
+
+// maxFileSize bounds what is read as a record. Records of MaxModels models
+// of MaxSamples samples each take a few tens of KiB.
+const maxFileSize = 1 << 20
 
 // errCorrupt is a record that is not one this package wrote; Save replaces
 // it.

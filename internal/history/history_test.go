@@ -174,3 +174,30 @@ func TestEvictionOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadIgnoresWhatIsNotARecordFile(t *testing.T) {
+	for name, create := range map[string]func(path string) error{
+		"a device that never ends": func(path string) error { return os.Symlink("/dev/zero", path) },
+		"a file too large to be a record": func(path string) error {
+			return os.WriteFile(path, make([]byte, maxFileSize+1), 0o600)
+		},
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "durations.json")
+		if err := create(path); err != nil {
+			t.Fatal(err)
+		}
+
+		h := Load(dir)
+		if got := h.Samples("m"); len(got) != 0 {
+			t.Errorf("%s: samples %v, want none", name, got)
+		}
+		h.Add("m", 3*time.Second)
+		if err := h.Save(now); err != nil {
+			t.Fatalf("%s: Save: %v", name, err)
+		}
+		if got := fmt.Sprint(Load(dir).Samples("m")); got != "[3s]" {
+			t.Errorf("%s: after a save, samples %s, want [3s] in a record of its own", name, got)
+		}
+	}
+}

@@ -133,6 +133,11 @@ func merge(newer, older []string) []string {
 // readIDs reads a file of ids, one a line. A missing file holds none. It
 // reads no more than the largest file MaxRecent ids can make.
 func readIDs(path string) ([]string, error) {
+	// A FIFO or a device in its place would block or never end; like a
+	// missing file, it holds no ids, and the next save replaces it.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, nil
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
