@@ -144,7 +144,12 @@ func (p *TemplatePrinter) execute(v any) ([]byte, error) {
 	}
 }
 
-// stopWriter collects a template's output and fails once ctx is done.
+// MaxTemplateOutput bounds what a template may print for one result, so
+// that a template that loops over its input cannot fill the memory.
+const MaxTemplateOutput = 64 << 20
+
+// stopWriter collects a template's output and fails once ctx is done or
+// the output passes MaxTemplateOutput.
 type stopWriter struct {
 	ctx context.Context
 	buf bytes.Buffer
@@ -153,6 +158,9 @@ type stopWriter struct {
 func (w *stopWriter) Write(b []byte) (int, error) {
 	if err := w.ctx.Err(); err != nil {
 		return 0, err
+	}
+	if w.buf.Len()+len(b) > MaxTemplateOutput {
+		return 0, fmt.Errorf("template output larger than %d MiB", MaxTemplateOutput>>20)
 	}
 	return w.buf.Write(b)
 }

@@ -146,3 +146,10 @@ func TestTemplatePrinterStopsWhenCancelled(t *testing.T) {
 		t.Errorf("a stopped template wrote %d bytes, want none", out.Len())
 	}
 }
+
+func TestTemplateOutputIsBounded(t *testing.T) {
+	_, err := runTemplate(t, `{{range 100000000000}}{{printf "%01000000d" 0}}{{end}}`, templateTask, false)
+	if err == nil || !strings.HasSuffix(err.Error(), "template output larger than 64 MiB") {
+		t.Errorf("error %v, want the output refused at 64 MiB", err)
+	}
+}
