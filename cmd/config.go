@@ -456,7 +456,10 @@ func readKeys(r io.Reader) ([]byte, error) {
 // configPath returns the config file's path, or a configuration error
 // when there is none.
 func configPath(a *app, cmd *cobra.Command) (string, error) {
-	path, _ := a.loader(cmd).Path()
+	path, named := a.loader(cmd).Path()
+	if named && path == "" {
+		return "", config.ErrEmptyConfigPath
+	}
 	if path == "" {
 		return "", &config.Error{Err: errors.New("no config file path: HOME is not set; pass --config FILE or set HUBCTL_CONFIG")}
 	}

@@ -258,6 +258,9 @@ func (l *Loader) checkEmptyBaseURL() error {
 // is.
 func (l *Loader) readFile() (string, error) {
 	path, named := l.Path()
+	if named && path == "" {
+		return "", ErrEmptyConfigPath
+	}
 	if path == "" {
 		return "", nil
 	}
@@ -323,6 +326,9 @@ func refuseEmptyKeys(path string) error {
 	}
 	return nil
 }
+
+// ErrEmptyConfigPath is --config given an empty path.
+var ErrEmptyConfigPath = &Error{Err: errors.New("--config names no file; give a path, or leave it out for the default file")}
 
 // Path returns the config file this run reads: the one named by --config
 // or HUBCTL_CONFIG, with named true, else the default one, which may not

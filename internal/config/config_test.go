@@ -531,6 +531,12 @@ func TestLoadConfigFileErrors(t *testing.T) {
 			wantSuffix: "or unset it to use https://api.mountsea.ai",
 		},
 		{
+			name:       "--config with an empty path",
+			env:        env{args: []string{"--config", ""}, file: "timeout: 5m\n"},
+			wantPrefix: "--config names no file; ",
+			wantSuffix: "or leave it out for the default file",
+		},
+		{
 			name:       "a key with no value, which would mean the public Hub",
 			env:        env{file: "base_url:\n"},
 			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
