@@ -122,6 +122,9 @@ func summarize(a *app, errs []error, total int, what string) error {
 	}
 
 	msg := fmt.Sprintf("%d of %d %s; the exit status is that of the first", len(errs), total, what)
+	if te := (*taskError)(nil); errors.As(errs[0], &te) {
+		msg += ", task " + te.id
+	}
 	if !firstShown {
 		msg = fmt.Sprintf("%d of %d %s; the first: %v", len(errs), total, what, errs[0])
 	}
