@@ -41,6 +41,7 @@ type Frame struct {
 	Start   time.Time
 	Now     time.Time
 	Tick    int  // animation step, for the spinner marks
+	Stopped bool // the wait has ended: running tasks get a still mark
 	UTF8    bool // whether non-ASCII marks may be used
 	Outage  string
 	Palette term.Palette
@@ -130,8 +131,15 @@ func (f *Frame) Lines(width, height int) []string {
 	return lines
 }
 
+// spin returns the mark of a running task: a spinner step, or a still dot
+// once the wait has stopped, so that the last frame does not look frozen.
 func (f *Frame) spin() string {
-	if f.UTF8 {
+	switch {
+	case f.Stopped && f.UTF8:
+		return "·"
+	case f.Stopped:
+		return "."
+	case f.UTF8:
 		return spinUTF8[f.Tick%len(spinUTF8)]
 	}
 	return spinASCII[f.Tick%len(spinASCII)]
@@ -460,6 +468,7 @@ func (p *TableProgress) Stop() {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.frame.Stopped = true
 	p.draw()
 	fmt.Fprint(p.streams.ErrFile, "\x1b[?25h")
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,25 @@ func TestFrameCutsLongIDsInTheMiddle(t *testing.T) {
 	f := frameAt(nil, true)
 	if got := f.fitMiddle("hub-00000000-0000-4000-8000-000000000015", 20); got != "hub-000000…000000015" {
 		t.Errorf("fitMiddle = %q, want the start and the end kept", got)
+	}
+}
+
+func TestStoppedFrameShowsStillMarks(t *testing.T) {
+	for _, utf := range []bool{true, false} {
+		f := frameAt(oneRowPerStatus(), utf)
+		f.Stopped = true
+		lines := f.Lines(100, 30)
+
+		still := map[bool]string{true: "·", false: "."}[utf]
+		for _, i := range []int{0, 1, 2, 3} { // the summary, then the three running rows
+			if !strings.HasPrefix(lines[i], still+" ") {
+				t.Errorf("utf8 %v: line %d = %q, want it to start with the still mark %q", utf, i, lines[i], still)
+			}
+		}
+		for _, spin := range append(slices.Clone(spinUTF8), spinASCII...) {
+			if strings.Contains(strings.Join(lines, "\n"), spin+" ") {
+				t.Errorf("utf8 %v: a stopped frame shows the spinner step %q", utf, spin)
+			}
+		}
 	}
 }
