@@ -145,6 +145,25 @@ shows them; 'hubctl help environment' lists the variables).`,
 	root.AddCommand(newVersionCmd(a), newConfigCmd(a), newCompletionCmd())
 	root.AddCommand(newExitCodesTopic(), newEnvironmentTopic(), newFormattingTopic())
 	registerFlagCompletions(root)
+
+	// Cobra's help command completes commands but not help topics.
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			completeCommands := c.ValidArgsFunction
+			c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				out, directive := completeCommands(c, args, toComplete)
+				if len(args) == 0 {
+					for _, topic := range root.Commands() {
+						if topic.IsAdditionalHelpTopicCommand() && strings.HasPrefix(topic.Name(), toComplete) {
+							out = append(out, cobra.CompletionWithDesc(topic.Name(), topic.Short))
+						}
+					}
+				}
+				return out, directive
+			}
+		}
+	}
 	return root, a
 }
 
