@@ -84,8 +84,8 @@ func (p *PlainProgress) line(e poll.Event) string {
 		}
 		return s
 	case poll.EventUnknownStatus:
-		return fmt.Sprintf("warning: %s reports a status hubctl does not know (%q); still waiting",
-			e.ID, e.Task.Status)
+		return fmt.Sprintf("warning: %s reports a status hubctl does not know (\"%s\"); still waiting",
+			e.ID, oneLine(e.Task.Status))
 	case poll.EventOutage:
 		return fmt.Sprintf("API unreachable: %s, retrying until --timeout; check --base-url if it lasts",
 			oneLine(e.Err.Error()))
