@@ -186,3 +186,22 @@ func TestTokenFromAPipeEndsOnASignal(t *testing.T) {
 		t.Errorf("a token cut short by a signal was written (%v)", err)
 	}
 }
+
+func TestGetSaysOnATerminalThatItRetries(t *testing.T) {
+	hub := fakehub.StartForTest(t, fakehub.Scenario{Token: "test-token-not-real", Tasks: []fakehub.Task{
+		{ID: "t-busy", Steps: []fakehub.Step{{Fault: &fakehub.Fault{Code: 503, RetryAfter: "0"}}}},
+	}}, fakehub.Options{Logf: func(string, ...any) {}})
+
+	run := startOnTerminal(t, hub, nil, "get", "t-busy")
+	code, screen := run.exit(t)
+
+	want := "hubctl: task t-busy: HTTP 503 Service Unavailable; retrying, at most 5 attempts within 30s\r\n" +
+		"hubctl: task t-busy: HTTP 503 Service Unavailable: Service Unavailable; " +
+		"check --base-url and the network, or try again later\r\n"
+	if code != 8 || screen != want {
+		t.Errorf("exit %d, terminal %q; want 8 and %q", code, screen, want)
+	}
+	if n := hub.Requests("t-busy"); n != 5 {
+		t.Errorf("%d requests, want 5", n)
+	}
+}

@@ -6,6 +6,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -248,6 +250,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 		Clock:     a.deps.Clock,
 		MaxBody:   settings.MaxBody,
 		Logger:    a.logger,
+		OnRetry:   a.noteRetry(),
 	})
 	if err != nil {
 		return exitcode.Usagef("%w", err)
@@ -331,6 +334,43 @@ func (a *app) saveSeen(cmd *cobra.Command, err error) {
 	if loadErr != nil {
 		a.logger.Debug("recent task ids not saved", "error", loadErr)
 	}
+}
+
+// noteRetry returns the retry hook of the client. When 'get' has to retry
+// a second time, which a passing blip does not cause, and stderr is a
+// terminal, it says so once, so that a person does not stare at a silent
+// terminal for up to 30 seconds; the error that ends the run, if any, says
+// the rest. In a log, the final line is enough. 'wait' has its own outage
+// line.
+func (a *app) noteRetry() func(string, int, error, time.Duration) {
+	var once sync.Once
+	return func(id string, attempt int, err error, _ time.Duration) {
+		if a.settings.Quiet || attempt < 3 || !a.deps.Streams.ErrTTY {
+			return
+		}
+		once.Do(func() {
+			fmt.Fprintf(a.deps.Streams.Err, "hubctl: task %s: %s; retrying, at most %d attempts within %v\n",
+				id, briefCause(err), hub.DefaultGetAttempts, hub.DefaultGetBudget)
+		})
+	}
+}
+
+// briefCause names what went wrong in a few words: the status of an HTTP
+// error, the kind of an unusable answer, or the start of any other error.
+func briefCause(err error) string {
+	var status *hub.StatusError
+	var bad *hub.BadAnswerError
+	switch {
+	case errors.As(err, &status):
+		return strings.TrimSpace(fmt.Sprintf("HTTP %d %s", status.Code, http.StatusText(status.Code)))
+	case errors.As(err, &bad):
+		return "unusable answer (" + term.Sanitize(bad.ContentType) + ")"
+	}
+	msg := []rune(term.Sanitize(oneLine(err.Error())))
+	if len(msg) > 60 {
+		return string(msg[:59]) + "…"
+	}
+	return string(msg)
 }
 
 // Run executes hubctl with args and returns its exit status. It prints a

@@ -48,10 +48,22 @@ type Options struct {
 
 	// GetAttempts and GetBudget bound the retries of Get: at most
 	// GetAttempts requests, and no retry that would start after GetBudget
-	// has passed. Zero values mean 5 attempts and 30 seconds.
+	// has passed. Zero values mean DefaultGetAttempts and
+	// DefaultGetBudget.
 	GetAttempts int
 	GetBudget   time.Duration
+
+	// OnRetry, if set, is called by Get before each wait to send a request
+	// again, with the task, the number of the request to come (2 for the
+	// first retry), the failure and the wait.
+	OnRetry func(id string, attempt int, err error, wait time.Duration)
 }
+
+// The bounds of Get's retries when Options leaves them zero.
+const (
+	DefaultGetAttempts = 5
+	DefaultGetBudget   = 30 * time.Second
+)
 
 // Client talks to one Hub. It is safe for concurrent use.
 type Client struct {
@@ -66,6 +78,7 @@ type Client struct {
 
 	getAttempts int
 	getBudget   time.Duration
+	onRetry     func(id string, attempt int, err error, wait time.Duration)
 }
 
 // New returns a client for the Hub at opts.BaseURL.
@@ -89,6 +102,7 @@ func New(opts Options) (*Client, error) {
 		backoff:     opts.Backoff,
 		getAttempts: opts.GetAttempts,
 		getBudget:   opts.GetBudget,
+		onRetry:     opts.OnRetry,
 	}
 	if c.http == nil {
 		c.http = NewHTTPClient(30*time.Second, 0)
@@ -107,10 +121,10 @@ func New(opts Options) (*Client, error) {
 		c.backoff.Rand = rand.Float64
 	}
 	if c.getAttempts <= 0 {
-		c.getAttempts = 5
+		c.getAttempts = DefaultGetAttempts
 	}
 	if c.getBudget <= 0 {
-		c.getBudget = 30 * time.Second
+		c.getBudget = DefaultGetBudget
 	}
 	return c, nil
 }
@@ -308,6 +322,9 @@ func (c *Client) Get(ctx context.Context, id string) (*Task, error) {
 		}
 		c.log.DebugContext(ctx, "retrying", "task", id, "attempt", attempt+1,
 			"wait", wait, "reason", err.Error())
+		if c.onRetry != nil {
+			c.onRetry(id, attempt+1, err, wait)
+		}
 
 		if err := sleep(ctx, c.clock, wait); err != nil {
 			return nil, err
