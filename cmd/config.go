@@ -392,9 +392,9 @@ func readCancellable(ctx context.Context, read func() ([]byte, error)) ([]byte, 
 	}
 }
 
-// readHidden prompts on w and reads one line from the terminal f with the
-// terminal in raw mode, so that nothing typed is echoed and Ctrl-C and
-// Ctrl-D reach it as keys. A signal cancels ctx and ends the prompt at
+// readHidden prompts on stderr and reads one line from the terminal f in
+// raw mode, so that nothing typed is echoed and Ctrl-C and Ctrl-D reach it
+// as keys. A signal cancels ctx and ends the prompt at
 // once; either way the terminal is left as it was. The read left behind
 // after a signal ends with the process.
 func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error) {
@@ -415,11 +415,12 @@ func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error
 
 // readKeys reads one line typed on a terminal in raw mode: Enter ends it,
 // Backspace removes the last character and Ctrl-U all of them, Ctrl-C
-// interrupts, and Ctrl-D on an empty line gives up. Other control keys
-// are ignored.
+// interrupts, and Ctrl-D on an empty line gives up. Other control keys,
+// and the escape sequences of keys such as the arrows, are ignored.
 func readKeys(r io.Reader) ([]byte, error) {
 	var line []byte
 	buf := make([]byte, 1)
+	escape := 0 // bytes of an escape sequence read so far
 	for {
 		n, err := r.Read(buf)
 		if n == 0 {
@@ -429,7 +430,24 @@ func readKeys(r io.Reader) ([]byte, error) {
 			return nil, fmt.Errorf("reading the token from the terminal: %w", err)
 		}
 
-		switch c := buf[0]; {
+		// ESC, then [ or O, then parameters up to a final byte in @ to ~.
+		c := buf[0]
+		switch {
+		case c == 0x1b:
+			escape = 1
+			continue
+		case escape == 1 && (c == '[' || c == 'O'):
+			escape = 2
+			continue
+		case escape == 2 && c >= 0x20 && c < 0x40:
+			continue
+		case escape == 2 && c >= 0x40 && c <= 0x7e:
+			escape = 0
+			continue
+		}
+		escape = 0
+
+		switch {
 		case c == '\r' || c == '\n':
 			return line, nil
 		case c == 0x03:
