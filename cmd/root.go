@@ -147,26 +147,32 @@ shows them; 'hubctl help environment' lists the variables).`,
 	root.AddCommand(newVersionCmd(a), newConfigCmd(a), newCompletionCmd())
 	root.AddCommand(newExitCodesTopic(), newEnvironmentTopic(), newFormattingTopic())
 	registerFlagCompletions(root)
+	completeHelpTopics(root)
+	return root, a
+}
 
-	// Cobra's help command completes commands but not help topics.
+// completeHelpTopics makes 'hubctl help' complete the help topics too:
+// Cobra's help command completes only commands.
+func completeHelpTopics(root *cobra.Command) {
 	root.InitDefaultHelpCmd()
-	for _, c := range root.Commands() {
-		if c.Name() == "help" {
-			completeCommands := c.ValidArgsFunction
-			c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-				out, directive := completeCommands(c, args, toComplete)
-				if len(args) == 0 {
-					for _, topic := range root.Commands() {
-						if topic.IsAdditionalHelpTopicCommand() && strings.HasPrefix(topic.Name(), toComplete) {
-							out = append(out, cobra.CompletionWithDesc(topic.Name(), topic.Short))
-						}
-					}
-				}
-				return out, directive
+	help, _, err := root.Find([]string{"help"})
+	if err != nil || help == root {
+		return
+	}
+
+	completeCommands := help.ValidArgsFunction
+	help.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		out, directive := completeCommands(c, args, toComplete)
+		if len(args) > 0 {
+			return out, directive
+		}
+		for _, topic := range root.Commands() {
+			if topic.IsAdditionalHelpTopicCommand() && strings.HasPrefix(topic.Name(), toComplete) {
+				out = append(out, cobra.CompletionWithDesc(topic.Name(), topic.Short))
 			}
 		}
+		return out, directive
 	}
-	return root, a
 }
 
 // addKeyFlags defines a flag for each named setting, with its default and
@@ -366,7 +372,7 @@ func briefCause(err error) string {
 	case errors.As(err, &bad):
 		return "unusable answer (" + term.Sanitize(bad.ContentType) + ")"
 	}
-	msg := []rune(term.Sanitize(oneLine(err.Error())))
+	msg := []rune(term.Sanitize(joinLines(err.Error())))
 	if len(msg) > 60 {
 		return string(msg[:59]) + "…"
 	}
@@ -402,7 +408,7 @@ func Run(ctx context.Context, deps *Deps, args []string) int {
 	if hint := exitcode.Hint(err); hint != "" {
 		msg += "; " + hint
 	}
-	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(oneLine(msg)))
+	fmt.Fprintf(deps.Streams.Err, "hubctl: %s\n", term.Sanitize(joinLines(msg)))
 	return code
 }
 
@@ -432,10 +438,10 @@ func Main() int {
 	return Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, os.Args[1:])
 }
 
-// oneLine joins the lines of msg, each trimmed, with single spaces. Spaces
-// within a line stay as they are: a quoted value in a hint must read back
-// as it was.
-func oneLine(msg string) string {
+// joinLines joins the lines of msg, each trimmed, with single spaces.
+// Spaces within a line stay as they are: a quoted value in a hint must read
+// back as it was.
+func joinLines(msg string) string {
 	var lines []string
 	for line := range strings.Lines(msg) {
 		if line = strings.TrimSpace(line); line != "" {
