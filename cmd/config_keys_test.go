@@ -1,12 +1,18 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hubctl/hubctl/internal/exitcode"
+	"github.com/hubctl/hubctl/internal/term"
+	"github.com/jonboulle/clockwork"
 )
 
 func TestReadKeys(t *testing.T) {
@@ -42,5 +48,39 @@ func TestReadKeys(t *testing.T) {
 	var se *exitcode.SignalError
 	if !errors.As(err, &se) || se.Signal != os.Interrupt {
 		t.Errorf("Ctrl-C gave %v, want an interrupt", err)
+	}
+}
+
+// TestPipedTokenEndsOnASignal cancels the run, as a signal does, while
+// hubctl reads a token from a pipe whose writer never finishes: it must
+// stop at once with the signal's status and write nothing.
+func TestPipedTokenEndsOnASignal(t *testing.T) {
+	env := isolatedEnv(t)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write([]byte("partial-tok")) // the rest never comes
+
+	streams, _, _, errOut := term.ForTest()
+	streams.In = pr
+	streams.Getenv = func(name string) string { return env[name] }
+	ctx, cancel := context.WithCancelCause(t.Context())
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()},
+			[]string{"config", "set", "token", "-"})
+	}()
+	cancel(&exitcode.SignalError{Signal: os.Interrupt})
+
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(20 * time.Second): // bounds a hang; times nothing
+		t.Fatal("hubctl still reads the pipe 20s after the signal")
+	}
+	if code != exitcode.Interrupted {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitcode.Interrupted, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(env["XDG_CONFIG_HOME"], "hubctl", "config.yaml")); !os.IsNotExist(err) {
+		t.Errorf("a token cut short by a signal was written (%v)", err)
 	}
 }
