@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/briandowns/spinner"
 	"github.com/hubctl/hubctl/internal/hub"
@@ -192,8 +193,31 @@ func (p *spinnerProgress) refresh(sp *spinner.Spinner) {
 	if !p.streams.UTF8() {
 		ellipsis = "..."
 	}
-	sp.Suffix = fitColumns(b.String(), p.streams.ErrWidth()-3, ellipsis)
+	sp.Suffix = spinnerText(b.String(), p.streams.ErrWidth(), ellipsis)
 }
+
+// spinnerText cuts s to follow the spinner's mark on a line of width
+// columns. The spinner library measures what it wrote in UTF-8 bytes
+// rather than columns, with its leading carriage return, and before each
+// frame erases one line above for every width it believes the last one
+// took; so s must also fit the width in bytes, or each frame would eat a
+// line of earlier output.
+func spinnerText(s string, width int, ellipsis string) string {
+	s = fitColumns(s, width-3, ellipsis)
+	budget := width - len("\r") - maxSpinnerMark - 1
+	if len(s) <= budget {
+		return s
+	}
+	cut := max(budget-len(ellipsis), 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
+}
+
+// maxSpinnerMark is the longest mark of the spinner's character sets, in
+// bytes.
+const maxSpinnerMark = len("⠋")
 
 func (p *spinnerProgress) Observe(e poll.Event) {
 	switch e.Kind {
