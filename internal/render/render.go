@@ -210,10 +210,9 @@ func Duration(d time.Duration) string {
 		return "0s"
 	case d < time.Second:
 		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute && d%time.Second == 0:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
 	case d < time.Minute-50*time.Millisecond: // else %.1f would round up to "60.0s"
-		return fmt.Sprintf("%.1fs", d.Seconds())
+		// Tenths, without a ".0" that a whole number of seconds lacks.
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", d.Seconds()), ".0") + "s"
 	case d < time.Hour-500*time.Millisecond: // else rounding would give "60m00s"
 		d = d.Round(time.Second)
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)

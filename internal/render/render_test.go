@@ -450,6 +450,8 @@ func TestDuration(t *testing.T) {
 		{999*time.Millisecond + 999*time.Microsecond, "999ms"},
 		{time.Second, "1s"},
 		{4100 * time.Millisecond, "4.1s"},
+		{3991 * time.Millisecond, "4s"},
+		{1020 * time.Millisecond, "1s"},
 		{12 * time.Second, "12s"},
 		{41230 * time.Millisecond, "41.2s"},
 		{59*time.Second + 900*time.Millisecond, "59.9s"},
