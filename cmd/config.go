@@ -415,7 +415,7 @@ func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error
 
 // readKeys reads one line typed on a terminal in raw mode: Enter ends it,
 // Backspace removes the last character and Ctrl-U all of them, Ctrl-C
-// interrupts, and Ctrl-D on an empty line gives up. Other control keys,
+// interrupts, and Ctrl-D gives up. Other control keys,
 // and the escape sequences of keys such as the arrows, are ignored.
 func readKeys(r io.Reader) ([]byte, error) {
 	var line []byte
@@ -455,7 +455,9 @@ func readKeys(r io.Reader) ([]byte, error) {
 		case c == 0x04 && len(line) == 0:
 			return nil, exitcode.Usagef("no token entered")
 		case c == 0x04:
-			return line, nil
+			// Half a token saved by a key meant to leave would replace the
+			// good one in the file.
+			return nil, exitcode.Usagef("token entry cancelled; nothing saved")
 		case c == 0x7f || c == '\b':
 			if len(line) > 0 {
 				_, size := utf8.DecodeLastRune(line)

@@ -27,7 +27,7 @@ func TestReadKeys(t *testing.T) {
 		{"Ctrl-U", "wrong\x15fake-token\r", "fake-token", 0},
 		{"control keys ignored", "fake-\x01token\r", "fake-token", 0},
 		{"arrow and function keys ignored", "fake-\x1b[Dto\x1bOPken\x1b[15~\r", "fake-token", 0},
-		{"Ctrl-D ends a line", "fake-token\x04", "fake-token", 0},
+		{"Ctrl-D after some input cancels", "fake-token\x04", "", exitcode.Usage},
 		{"Ctrl-D on an empty line", "\x04", "", exitcode.Usage},
 		{"Ctrl-C", "fake\x03", "", exitcode.Interrupted},
 		{"end of input", "fake", "", exitcode.Error},
