@@ -415,8 +415,8 @@ func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error
 
 // readKeys reads one line typed on a terminal in raw mode: Enter ends it,
 // Backspace removes the last character and Ctrl-U all of them, Ctrl-C
-// interrupts, and Ctrl-D gives up. Other control keys,
-// and the escape sequences of keys such as the arrows, are ignored.
+// interrupts, and Ctrl-D gives up. Other control keys, and the escape
+// sequences of keys such as the arrows, are ignored.
 func readKeys(r io.Reader) ([]byte, error) {
 	var line []byte
 	buf := make([]byte, 1)
