@@ -116,7 +116,7 @@ func summarize(a *app, errs []error, total int, what string) error {
 	for i, err := range errs {
 		var te *taskError
 		if errors.As(err, &te) && !a.settings.Quiet {
-			fmt.Fprintf(a.deps.Streams.Err, "hubctl: %s\n", term.Sanitize(err.Error()))
+			a.printError(err)
 			firstShown = firstShown || i == 0
 		}
 	}
@@ -129,6 +129,12 @@ func summarize(a *app, errs []error, total int, what string) error {
 		msg = fmt.Sprintf("%d of %d %s; the first: %v", len(errs), total, what, errs[0])
 	}
 	return &rewordedError{msg: msg, err: errs[0]}
+}
+
+// printError writes err as one line on stderr, with what the server said
+// in it escaped.
+func (a *app) printError(err error) {
+	fmt.Fprintf(a.deps.Streams.Err, "hubctl: %s\n", term.Sanitize(err.Error()))
 }
 
 // rewordedError shows an error in other words: its message replaces the

@@ -157,6 +157,13 @@ func runWait(ctx context.Context, opts *waitOptions) error {
 			// stop is what the exit status reports.
 			_ = printFinished(a, results)
 		}
+		// Tasks that ended without an answer are in neither the results
+		// nor the resume hint; each gets its line, as when the wait ends.
+		for _, r := range results {
+			if r.Err != nil && !s.Quiet {
+				a.printError(&taskError{id: r.ID, err: r.Err})
+			}
+		}
 		return stoppedEarly(incomplete, s.Timeout, opts.resume)
 	case err != nil:
 		return err
