@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,14 +22,20 @@ import (
 // next to it and renamed over it, so that a reader never sees half a file
 // and a token never sits in a file others can read. A directory it creates
 // gets mode 0700. When path is a symbolic link, the file it points to is
-// replaced and the link kept. Errors are *Error.
+// replaced and the link kept. A path that is not a regular file, such as
+// a device, is refused. Errors are *Error.
 func SetInFile(path string, k Key, value string) error {
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		path = resolved
 	}
 
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// The file is replaced whole, so it must be a file: a device or a FIFO
+	// in its place is refused, never read or replaced.
+	old, err := atomicfile.ReadRegular(path, maxConfigSize)
+	switch {
+	case errors.Is(err, atomicfile.ErrIrregular):
+		return errorf("config file %s: not a regular file of at most %d KiB; name another with --config", path, maxConfigSize>>10)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return errorf("config file %s: %w", path, unwrapPath(err))
 	}
 
