@@ -319,9 +319,10 @@ func refuseEmptyKeys(path string) error {
 	if yaml.Unmarshal(b, &m) != nil {
 		return nil
 	}
-	for _, k := range Keys() {
-		if v, ok := m[k.Name]; ok && v == nil {
-			return errorf("config file %s: %s has no value; give it one or remove the line", path, k.Name)
+	// Viper, and so hubctl, reads keys whatever their case.
+	for key, v := range m {
+		if _, known := Lookup(strings.ToLower(key)); known && v == nil {
+			return errorf("config file %s: %s has no value; give it one or remove the line", path, key)
 		}
 	}
 	return nil

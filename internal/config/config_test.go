@@ -543,6 +543,12 @@ func TestLoadConfigFileErrors(t *testing.T) {
 			wantSuffix: "base_url has no value; give it one or remove the line",
 		},
 		{
+			name:       "a key with no value, spelt in capitals",
+			env:        env{file: "BASE_URL:\n"},
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
+			wantSuffix: "BASE_URL has no value; give it one or remove the line",
+		},
+		{
 			name:       "a key set to null",
 			env:        env{file: "timeout: ~\n"},
 			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",

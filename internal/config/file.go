@@ -68,10 +68,21 @@ func setKey(doc []byte, k Key, value string) ([]byte, error) {
 		return nil, errors.New("not a mapping of settings; fix it by hand first")
 	}
 
+	// Keys are read whatever their case, so the one to change may be
+	// spelt Timeout; two spellings of one key leave no way to tell which
+	// one counts.
+	found := -1
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != k.Name {
+		if !strings.EqualFold(m.Content[i].Value, k.Name) {
 			continue
 		}
+		if found >= 0 {
+			return nil, fmt.Errorf("%s appears more than once (%s, %s); fix it by hand first",
+				k.Name, m.Content[found].Value, m.Content[i].Value)
+		}
+		found = i
+	}
+	if i := found; i >= 0 {
 		if out, ok := replaceInPlace(doc, m.Content[i+1], scalar); ok {
 			return out, nil
 		}

@@ -40,6 +40,12 @@ func TestSetKeyKeepsTheRestOfTheFile(t *testing.T) {
 			want: "timeout: 45m\nconcurrency: 2\n",
 		},
 		{
+			name: "a key spelt in capitals is changed where it is",
+			doc:  "Timeout: 1s # short\n",
+			key:  "timeout", value: "45m",
+			want: "Timeout: 45m # short\n",
+		},
+		{
 			name: "a key with no value gets one, after a space",
 			doc:  "# top\nbase_url:\ntimeout: 5m\n",
 			key:  "base_url", value: "https://hub.example",
@@ -121,8 +127,10 @@ func TestSetKeyKeepsTheRestOfTheFile(t *testing.T) {
 func TestSetKeyRefusesAFileItCannotEdit(t *testing.T) {
 	k, _ := Lookup("timeout")
 	for doc, want := range map[string]string{
-		"timeout: [45m\n": "did not find expected ',' or ']'; fix it by hand first",
-		"- 45m\n":         "not a mapping of settings; fix it by hand first",
+		"timeout: [45m\n":            "did not find expected ',' or ']'; fix it by hand first",
+		"- 45m\n":                    "not a mapping of settings; fix it by hand first",
+		"timeout: 1s\nTimeout: 2s\n": "timeout appears more than once (timeout, Timeout); fix it by hand first",
+		"timeout: 1s\ntimeout: 2s\n": "timeout appears more than once (timeout, timeout)",
 	} {
 		_, err := setKey([]byte(doc), k, "1h")
 		if err == nil || !strings.Contains(err.Error(), want) {
