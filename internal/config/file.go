@@ -105,7 +105,8 @@ func setKey(doc []byte, k Key, value string) ([]byte, error) {
 
 // newScalar returns the YAML node of a setting's value, tagged so that the
 // file reads back as the kind of the key: "0" stays a string for a
-// duration, and a boolean is spelt true or false.
+// duration, a boolean is spelt true or false, and a number is written in
+// its plain decimal form.
 func newScalar(k Key, value string) *yaml.Node {
 	tag := "!!str"
 	switch k.Kind {
@@ -113,9 +114,17 @@ func newScalar(k Key, value string) *yaml.Node {
 		b, _ := strconv.ParseBool(value)
 		value, tag = strconv.FormatBool(b), "!!bool"
 	case Int:
+		// Written in its plain decimal form: YAML reads 01024 as octal,
+		// and 09 not at all.
 		tag = "!!int"
+		if n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64); err == nil {
+			value, tag = strconv.FormatInt(n, 10), "" // plain, it reads back as itself
+		}
 	case Float:
 		tag = "!!float"
+		if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			value, tag = strconv.FormatFloat(f, 'f', -1, 64), ""
+		}
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
 }

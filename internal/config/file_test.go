@@ -40,6 +40,18 @@ func TestSetKeyKeepsTheRestOfTheFile(t *testing.T) {
 			want: "timeout: 45m\nconcurrency: 2\n",
 		},
 		{
+			name: "a number is written in plain decimal, never octal",
+			doc:  "",
+			key:  "max_body", value: "01048576",
+			want: "max_body: 1048576\n",
+		},
+		{
+			name: "a float is written in plain decimal",
+			doc:  "max_rate: 5\n",
+			key:  "max_rate", value: "0x1p4",
+			want: "max_rate: 16\n",
+		},
+		{
 			name: "a key spelt in capitals is changed where it is",
 			doc:  "Timeout: 1s # short\n",
 			key:  "timeout", value: "45m",
