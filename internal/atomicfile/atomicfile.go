@@ -3,11 +3,15 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // WritePrivate replaces the file at path with data. It writes a temporary
@@ -72,4 +76,32 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 		err = fmt.Errorf("%s: larger than %d bytes: %w", path, limit, ErrIrregular)
 	}
 	return b, err
+}
+
+// LockWait is how long a run waits for another to release a lock before it
+// does without what the lock guards.
+const LockWait = 2 * time.Second
+
+// Lock takes the advisory lock of the file at path, a file of mode 0600 it
+// creates if need be, waiting at most wait for another process to let it
+// go, and returns the function that releases it. Files worth a lock here
+// are conveniences that a run can do without, so it never waits longer,
+// and a path that is not a regular file, where opening could block, is
+// refused with an error wrapping ErrIrregular.
+func Lock(path string, wait time.Duration) (unlock func(), err error) {
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, ErrIrregular)
+	}
+
+	lock := flock.New(path, flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	switch {
+	case ok:
+		return func() { lock.Unlock() }, nil
+	case err != nil && ctx.Err() == nil:
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: held by another process for over %v", path, wait)
 }

@@ -21,7 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/hubctl/hubctl/internal/atomicfile"
 )
 
@@ -148,11 +147,11 @@ func (h *History) Save(now time.Time) error {
 		return fmt.Errorf("saving history: %w", err)
 	}
 
-	lock := flock.New(h.path+".lock", flock.SetPermissions(0o600))
-	if err := lock.Lock(); err != nil {
+	unlock, err := atomicfile.Lock(h.path+".lock", atomicfile.LockWait)
+	if err != nil {
 		return fmt.Errorf("saving history: %w", err)
 	}
-	defer lock.Unlock()
+	defer unlock()
 
 	f, err := read(h.path)
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gofrs/flock"
 	"github.com/hubctl/hubctl/internal/atomicfile"
 	"github.com/hubctl/hubctl/internal/hub"
 )
@@ -87,11 +86,11 @@ func (r *Recent) Save() error {
 		return fmt.Errorf("saving recent task ids: %w", err)
 	}
 
-	lock := flock.New(r.path+".lock", flock.SetPermissions(0o600))
-	if err := lock.Lock(); err != nil {
+	unlock, err := atomicfile.Lock(r.path+".lock", atomicfile.LockWait)
+	if err != nil {
 		return fmt.Errorf("saving recent task ids: %w", err)
 	}
-	defer lock.Unlock()
+	defer unlock()
 
 	current, err := readIDs(r.path)
 	if err != nil {
