@@ -358,38 +358,15 @@ func readSecret(a *app) (string, error) {
 	}
 
 	// A pipe may stay open for as long as its writer likes: a signal ends
-	// the wait.
-	b, err := readCancellable(a.ctx, func() ([]byte, error) { return config.ReadToken(s.In) })
-	if err != nil && a.ctx.Err() == nil {
-		err = fmt.Errorf("reading the token from standard input: %w", err)
+	// the read, and a token read as the signal came is not used.
+	b, err := config.ReadToken(term.ContextReader(a.ctx, s.In))
+	if cause := context.Cause(a.ctx); cause != nil {
+		return "", cause
 	}
-	return string(b), err
-}
-
-// readCancellable calls read in a goroutine and returns what it read, or
-// the cause of ctx once ctx is done, even when read got there first, so
-// that a token cut short by the signal is never used. A read left behind
-// ends with the process.
-func readCancellable(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
-	type result struct {
-		b   []byte
-		err error
+	if err != nil {
+		return "", fmt.Errorf("reading the token from standard input: %w", err)
 	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := read()
-		done <- result{b, err}
-	}()
-
-	select {
-	case r := <-done:
-		if err := context.Cause(ctx); err != nil {
-			return nil, err
-		}
-		return r.b, r.err
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
-	}
+	return string(b), nil
 }
 
 // readHidden prompts on stderr and reads one line from the terminal f in
@@ -406,10 +383,13 @@ func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error
 	forget := s.Undo.Add(func() { _ = xterm.Restore(fd, saved) })
 
 	fmt.Fprint(s.Err, "API token (input hidden): ")
-	b, err := readCancellable(ctx, func() ([]byte, error) { return readKeys(f) })
+	b, err := readKeys(term.ContextReader(ctx, f))
 	_ = xterm.Restore(fd, saved)
 	forget()
 	fmt.Fprintln(s.Err)
+	if cause := context.Cause(ctx); cause != nil {
+		return "", cause
+	}
 	return string(b), err
 }
 

@@ -51,36 +51,47 @@ func TestReadKeys(t *testing.T) {
 	}
 }
 
-// TestPipedTokenEndsOnASignal cancels the run, as a signal does, while
-// hubctl reads a token from a pipe whose writer never finishes: it must
-// stop at once with the signal's status and write nothing.
-func TestPipedTokenEndsOnASignal(t *testing.T) {
-	env := isolatedEnv(t)
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	go pw.Write([]byte("partial-tok")) // the rest never comes
+// TestPipedInputEndsOnASignal cancels the run, as a signal does, while
+// hubctl reads a token or task ids from a pipe whose writer never
+// finishes: it must stop at once with the signal's status and write
+// nothing.
+func TestPipedInputEndsOnASignal(t *testing.T) {
+	for _, args := range [][]string{
+		{"config", "set", "token", "-"},
+		{"get", "t1", "--token-file", "-"},
+		{"wait", "-"},
+	} {
+		env := isolatedEnv(t)
+		env["HUBCTL_BASE_URL"] = "http://127.0.0.1:9"
+		if args[0] == "wait" {
+			env["HUBCTL_TOKEN"] = "test-token-not-real"
+		}
+		pr, pw := io.Pipe()
+		go pw.Write([]byte("partial")) // the rest never comes
 
-	streams, _, _, errOut := term.ForTest()
-	streams.In = pr
-	streams.Getenv = func(name string) string { return env[name] }
-	ctx, cancel := context.WithCancelCause(t.Context())
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()},
-			[]string{"config", "set", "token", "-"})
-	}()
-	cancel(&exitcode.SignalError{Signal: os.Interrupt})
+		streams, _, out, errOut := term.ForTest()
+		streams.In = pr
+		streams.Getenv = func(name string) string { return env[name] }
+		ctx, cancel := context.WithCancelCause(t.Context())
+		done := make(chan int, 1)
+		go func() {
+			done <- Run(ctx, &Deps{Streams: streams, Clock: clockwork.NewRealClock()}, args)
+		}()
+		cancel(&exitcode.SignalError{Signal: os.Interrupt})
 
-	var code int
-	select {
-	case code = <-done:
-	case <-time.After(20 * time.Second): // bounds a hang; times nothing
-		t.Fatal("hubctl still reads the pipe 20s after the signal")
-	}
-	if code != exitcode.Interrupted {
-		t.Errorf("exit %d, want %d; stderr %q", code, exitcode.Interrupted, errOut.String())
-	}
-	if _, err := os.Stat(filepath.Join(env["XDG_CONFIG_HOME"], "hubctl", "config.yaml")); !os.IsNotExist(err) {
-		t.Errorf("a token cut short by a signal was written (%v)", err)
+		var code int
+		select {
+		case code = <-done:
+		case <-time.After(20 * time.Second): // bounds a hang; times nothing
+			t.Fatalf("%q still reads the pipe 20s after the signal", args)
+		}
+		if code != exitcode.Interrupted || out.Len() != 0 {
+			t.Errorf("%q: exit %d, stdout %q; want %d and nothing; stderr %q",
+				args, code, out.String(), exitcode.Interrupted, errOut.String())
+		}
+		if _, err := os.Stat(filepath.Join(env["XDG_CONFIG_HOME"], "hubctl", "config.yaml")); !os.IsNotExist(err) {
+			t.Errorf("%q: a config file was written (%v)", args, err)
+		}
+		pw.Close()
 	}
 }

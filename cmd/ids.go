@@ -10,6 +10,7 @@ import (
 
 	"github.com/hubctl/hubctl/internal/exitcode"
 	"github.com/hubctl/hubctl/internal/hub"
+	"github.com/hubctl/hubctl/internal/term"
 	"github.com/spf13/cobra"
 )
 
@@ -24,7 +25,7 @@ func (a *app) setupTasks(cmd *cobra.Command, args []string) ([]string, error) {
 			"pipe them in, as in: %s - < ids.txt", cmd.CommandPath())
 	}
 
-	ids, err := taskIDs(args, a.deps.Streams.In, a.settings.TokenFile == "-")
+	ids, err := taskIDs(args, term.ContextReader(a.ctx, a.deps.Streams.In), a.settings.TokenFile == "-")
 	a.remember(ids...)
 	return ids, err
 }

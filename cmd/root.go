@@ -217,7 +217,7 @@ func (a *app) loader(cmd *cobra.Command) *config.Loader {
 		V:      a.viper,
 		Flags:  cmd.Flags(),
 		Getenv: s.Getenv,
-		Stdin:  s.In,
+		Stdin:  term.ContextReader(a.ctx, s.In),
 
 		LookupEnv: s.LookupEnv,
 		StdinTTY:  s.InTTY,
