@@ -294,16 +294,16 @@ func resumeCommand(cmd *cobra.Command, name string) string {
 	return strings.Join(parts, " ")
 }
 
-// shellQuote returns s as one word for a shell: as it is when it holds only
-// characters no shell treats specially; in single quotes when every
-// character is printable; else in the $'...' form of bash, zsh and
-// POSIX.1-2024 sh, with each byte of the other characters as \xHH, so that
-// the word stays on one line, shows nothing a terminal would act on, and
-// reads back as s whatever the locale.
+// shellQuote returns s as one word for bash and zsh: as it is when it holds
+// only characters no shell treats specially; in single quotes when every
+// character is printable; else in the $'...' form, with every byte that is
+// not printable ASCII written as \xHH, so that the word stays on one line,
+// shows nothing a terminal would act on, and reads back as s in any
+// locale. (Some sh, dash among them, do not read $'...'.)
 func shellQuote(s string) string {
 	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
-			strings.ContainsRune("@%+=:,./_-", r))
+			strings.ContainsRune("@%+:,./_-", r))
 	}) < 0
 	if safe {
 		return s
@@ -315,24 +315,20 @@ func shellQuote(s string) string {
 
 	var b strings.Builder
 	b.WriteString("$'")
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+	for _, c := range []byte(s) {
 		switch {
-		case r == '\\' || r == '\'':
+		case c == '\\' || c == '\'':
 			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
+			b.WriteByte(c)
+		case c == '\n':
 			b.WriteString(`\n`)
-		case r == '\t':
+		case c == '\t':
 			b.WriteString(`\t`)
-		case r == utf8.RuneError && size == 1, !unicode.IsPrint(r):
-			for _, c := range []byte(s[i : i+size]) {
-				fmt.Fprintf(&b, `\x%02x`, c)
-			}
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
 		default:
-			b.WriteRune(r)
+			b.WriteByte(c)
 		}
-		i += size
 	}
 	b.WriteByte('\'')
 	return b.String()

@@ -13,6 +13,7 @@ var hostileWords = []string{
 	"a;touch${IFS}PWNED", "$(id)", "`id`", "-weird", "--timeout=0", "*", "it's",
 	"two  spaces", "line\nnext\ttab", "\x1b[31mred\x7f", "nbsp\u00a0here",
 	"zero\u200bwidth", "rtl\u202eoverride", "sep\u2028line", "c1 \u009b", "bad \xff\x01", "é 漢字", `back\slash`,
+	"=ls", "€\u200b", "→\n",
 }
 
 func TestShellQuote(t *testing.T) {
@@ -26,6 +27,8 @@ func TestShellQuote(t *testing.T) {
 		"$HOME":                  "'$HOME'",
 		"é 漢字":                   "'é 漢字'",
 		"line\nnext\tit's \\":    `$'line\nnext\tit\'s \\'`,
+		"=ls":                    "'=ls'",
+		"é\u200b":                `$'\xc3\xa9\xe2\x80\x8b'`,
 		"\x1b[31mred\x7f":        `$'\x1b[31mred\x7f'`,
 		"c1 \u009b, nbsp\u00a0":  `$'c1 \xc2\x9b, nbsp\xc2\xa0'`,
 		"bad \xff\x01":           `$'bad \xff\x01'`,
