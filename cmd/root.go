@@ -356,7 +356,7 @@ func (a *app) noteRetry() func(string, int, error, time.Duration) {
 		}
 		once.Do(func() {
 			fmt.Fprintf(a.deps.Streams.Err, "hubctl: task %s: %s; retrying, at most %d attempts within %v\n",
-				id, briefCause(err), hub.DefaultGetAttempts, hub.DefaultGetBudget)
+				term.Sanitize(id), briefCause(err), hub.DefaultGetAttempts, hub.DefaultGetBudget)
 		})
 	}
 }

@@ -75,7 +75,7 @@ func (p *PlainProgress) Observe(e poll.Event) {
 func (p *PlainProgress) line(e poll.Event) string {
 	switch e.Kind {
 	case poll.EventStatus:
-		s := e.ID + " "
+		s := term.Sanitize(e.ID) + " "
 		if e.Previous != "" {
 			s += oneLine(e.Previous) + " " + p.arrow + " "
 		}
@@ -86,7 +86,7 @@ func (p *PlainProgress) line(e poll.Event) string {
 		return s
 	case poll.EventUnknownStatus:
 		return fmt.Sprintf("warning: %s reports a status hubctl does not know (\"%s\"); still waiting",
-			e.ID, oneLine(e.Task.Status))
+			term.Sanitize(e.ID), oneLine(e.Task.Status))
 	case poll.EventOutage:
 		return fmt.Sprintf("API unreachable: %s, retrying until --timeout; check --base-url if it lasts",
 			oneLine(e.Err.Error()))
@@ -186,7 +186,7 @@ func (p *spinnerProgress) refresh(sp *spinner.Spinner) {
 		if i > 0 {
 			sep = between
 		}
-		fmt.Fprintf(&b, "%s%s %s %s", sep, id, p.status[id],
+		fmt.Fprintf(&b, "%s%s %s %s", sep, term.Sanitize(id), p.status[id],
 			Duration(now.Sub(p.since[id]).Truncate(time.Second)))
 	}
 	ellipsis := "…"

@@ -543,6 +543,13 @@ func TestPlainProgressObserve(t *testing.T) {
 			wantASCII: "2026-05-18T09:00:05Z hub-4 in queue -> being worked on\n",
 		},
 		{
+			name: "an id that would reorder the line is escaped",
+			event: poll.Event{Kind: poll.EventStatus, Time: at, ID: "rz\u202egnp.exe",
+				Task: task(`{"task_id":"rz\u202egnp.exe","status":"processing","ready":false}`)},
+			wantUTF8:  "2026-05-18T09:00:05Z rz\\u202egnp.exe processing\n",
+			wantASCII: "2026-05-18T09:00:05Z rz\\u202egnp.exe processing\n",
+		},
+		{
 			name: "unknown status",
 			event: poll.Event{Kind: poll.EventUnknownStatus, Time: at, ID: "hub-5",
 				Task: task(`{"task_id":"hub-5","status":"thinking","ready":false}`)},

@@ -327,7 +327,7 @@ func NewTableProgress(s *term.Streams, clock clockwork.Clock, ids []string) *Tab
 	p.frame = Frame{Start: now, Now: now, UTF8: s.UTF8(), Palette: s.ErrPalette()}
 	p.frame.Rows = make([]*Row, len(ids))
 	for i, id := range ids {
-		r := &Row{ID: id, Since: now}
+		r := &Row{ID: term.Sanitize(id), Since: now} // an id is server text too
 		p.frame.Rows[i] = r
 		p.rows[id] = r
 	}
