@@ -65,13 +65,18 @@ func TestInterruptedTokenPromptRestoresEcho(t *testing.T) {
 func TestTokenFileDashRefusesATerminal(t *testing.T) {
 	hub := fakehub.StartForTest(t, fakehub.Scenario{}, fakehub.Options{Logf: func(string, ...any) {}})
 
-	run := startTerminal(t, hub, nil, true, "get", "t1", "--token-file", "-")
-	code, screen := run.exit(t)
+	for path, want := range map[string]string{
+		"-": "hubctl: --token-file -: standard input is a terminal; pipe the token in, " +
+			"or store it once with: hubctl config set token -\r\n",
+		"/dev/stdin": "hubctl: reading token from /dev/stdin (--token-file): a terminal, which would show " +
+			"the token as it is typed; pipe it in, or store it once with: hubctl config set token -\r\n",
+	} {
+		run := startTerminal(t, hub, nil, true, "get", "t1", "--token-file", path)
+		code, screen := run.exit(t)
 
-	want := "hubctl: --token-file -: standard input is a terminal; pipe the token in, " +
-		"or store it once with: hubctl config set token -\r\n"
-	if code != 2 || screen != want {
-		t.Errorf("exit %d, terminal %q; want 2 and %q", code, screen, want)
+		if code != 2 || screen != want {
+			t.Errorf("--token-file %s: exit %d, terminal %q; want 2 and %q", path, code, screen, want)
+		}
 	}
 	if n := hub.TotalRequests(); n != 0 {
 		t.Errorf("%d requests sent, want none", n)

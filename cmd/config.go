@@ -384,6 +384,7 @@ func readHidden(ctx context.Context, s *term.Streams, f *os.File) (string, error
 
 	fmt.Fprint(s.Err, "API token (input hidden): ")
 	b, err := readKeys(term.ContextReader(ctx, f))
+	flushInput(fd)
 	_ = xterm.Restore(fd, saved)
 	forget()
 	fmt.Fprintln(s.Err)

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command bench measures hubctl against the fake hub on loopback and
 // prints a Markdown table of the figures beside their targets and the
 // baselines users have today: curl for one fetch, and shell loops that poll

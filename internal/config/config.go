@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/term"
 )
 
 // maxConfigSize bounds the config file hubctl reads, so that a path such
@@ -674,6 +675,11 @@ func readTokenFile(path string) ([]byte, error) {
 	}
 	defer f.Close()
 
+	// /dev/stdin or /dev/tty on a terminal would show the token as typed.
+	if term.IsTerminal(int(f.Fd())) {
+		return nil, errors.New("a terminal, which would show the token as it is typed; " +
+			"pipe it in, or store it once with: hubctl config set token -")
+	}
 	return ReadToken(f)
 }
 
