@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -669,7 +670,10 @@ func ReadToken(r io.Reader) ([]byte, error) {
 
 // readTokenFile reads a token from the file at path.
 func readTokenFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	// A named pipe with no writer would block the open for ever; opened
+	// without blocking, it reads as empty instead, while a pipe from a
+	// process substitution, <(pass show hub), still reads in full.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -32,3 +32,18 @@ func TestSetInFileRefusesAFIFO(t *testing.T) {
 		t.Errorf("the FIFO was replaced: %v %v", info.Mode(), err)
 	}
 }
+
+func TestTokenFileFIFOWithoutAWriterDoesNotBlock(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "token")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Opening the FIFO for reading in the usual way would block until a
+	// writer came, and none will.
+	b, err := readTokenFile(fifo)
+	if err != nil || len(b) != 0 {
+		t.Errorf("a FIFO without a writer read %q, %v; want nothing", b, err)
+	}
+}
