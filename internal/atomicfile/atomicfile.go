@@ -79,8 +79,9 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 }
 
 // LockWait is how long a run waits for another to release a lock before it
-// does without what the lock guards.
-const LockWait = 2 * time.Second
+// does without what the lock guards. A run saves two state files at its
+// end, so it waits 2 seconds at most in all.
+const LockWait = time.Second
 
 // Lock takes the advisory lock of the file at path, a file of mode 0600 it
 // creates if need be, waiting at most wait for another process to let it

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -281,7 +282,7 @@ func (l *Loader) readFile() (string, error) {
 		return "", errorf("config file %s: larger than %d KiB; a config file holds a few settings", path, maxConfigSize>>10)
 	}
 
-	if err := refuseEmptyKeys(path); err != nil {
+	if err := checkKeys(path); err != nil {
 		return "", err
 	}
 	l.V.SetConfigFile(path)
@@ -307,27 +308,60 @@ func (l *Loader) readFile() (string, error) {
 	return path, nil
 }
 
-// refuseEmptyKeys refuses a config file in which a setting is present with
-// no value ("base_url:" or "base_url: ~"). Viper reads such a key as
-// absent, so the default would apply in silence, and for base_url the
-// default is the public Hub. A file that does not parse is left to viper,
-// whose error says where.
-func refuseEmptyKeys(path string) error {
+// checkKeys refuses a config file that viper would read other than as
+// written: one that holds more than one YAML document (viper reads the
+// first), a setting spelt twice in different cases (viper keeps either), or
+// a setting present with no value ("base_url:" or "base_url: ~", which
+// viper reads as absent, so that the default applies in silence; for
+// base_url that is the public Hub). A file that does not parse is left to
+// viper, whose error says where.
+func checkKeys(path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil
+	}
+	if err := singleDocument(b); err != nil {
+		return errorf("config file %s: %w", path, err)
 	}
 	var m map[string]any
 	if yaml.Unmarshal(b, &m) != nil {
 		return nil
 	}
+
 	// Viper, and so hubctl, reads keys whatever their case.
+	spelt := map[string]string{}
 	for key, v := range m {
-		if _, known := Lookup(strings.ToLower(key)); known && v == nil {
+		name := strings.ToLower(key)
+		if _, known := Lookup(name); !known {
+			continue
+		}
+		if other, ok := spelt[name]; ok {
+			return errorf("config file %s: %s appears more than once (%s, %s); keep one", path, name, other, key)
+		}
+		spelt[name] = key
+		if v == nil {
 			return errorf("config file %s: %s has no value; give it one or remove the line", path, key)
 		}
 	}
 	return nil
+}
+
+// singleDocument reports an error when the YAML text b holds more than one
+// document.
+func singleDocument(b []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	for n := 0; ; n++ {
+		err := dec.Decode(&doc)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return nil // left to the parser whose error says where
+		case n == 1:
+			return errors.New("holds more than one YAML document; keep the settings in one")
+		}
+	}
 }
 
 // ErrEmptyConfigPath is --config given an empty path.

@@ -549,6 +549,18 @@ func TestLoadConfigFileErrors(t *testing.T) {
 			wantSuffix: "BASE_URL has no value; give it one or remove the line",
 		},
 		{
+			name:       "a key spelt twice in different cases",
+			env:        env{file: "base_url: https://one.example\nBASE_URL: https://two.example\n"},
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: base_url appears more than once (",
+			wantSuffix: "); keep one",
+		},
+		{
+			name:       "two YAML documents",
+			env:        env{file: "---\ntimeout: 5m\n---\nbase_url: https://hub.example\n"},
+			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",
+			wantSuffix: "holds more than one YAML document; keep the settings in one",
+		},
+		{
 			name:       "a key set to null",
 			env:        env{file: "timeout: ~\n"},
 			wantPrefix: "config file $DIR/xdg/hubctl/config.yaml: ",

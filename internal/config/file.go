@@ -56,6 +56,9 @@ func setKey(doc []byte, k Key, value string) ([]byte, error) {
 	if err := yaml.Unmarshal(doc, &root); err != nil {
 		return nil, fmt.Errorf("%s; fix it by hand first", oneLine(err.Error()))
 	}
+	if err := singleDocument(doc); err != nil {
+		return nil, err
+	}
 
 	scalar := newScalar(k, value)
 	if root.Kind == 0 {
@@ -83,6 +86,10 @@ func setKey(doc []byte, k Key, value string) ([]byte, error) {
 		found = i
 	}
 	if i := found; i >= 0 {
+		if anchor := m.Content[i+1].Anchor; anchor != "" {
+			return nil, fmt.Errorf("the value of %s is the anchor &%s, which others may refer to; fix it by hand first",
+				k.Name, anchor)
+		}
 		if out, ok := replaceInPlace(doc, m.Content[i+1], scalar); ok {
 			return out, nil
 		}

@@ -139,10 +139,12 @@ func TestSetKeyKeepsTheRestOfTheFile(t *testing.T) {
 func TestSetKeyRefusesAFileItCannotEdit(t *testing.T) {
 	k, _ := Lookup("timeout")
 	for doc, want := range map[string]string{
-		"timeout: [45m\n":            "did not find expected ',' or ']'; fix it by hand first",
-		"- 45m\n":                    "not a mapping of settings; fix it by hand first",
-		"timeout: 1s\nTimeout: 2s\n": "timeout appears more than once (timeout, Timeout); fix it by hand first",
-		"timeout: 1s\ntimeout: 2s\n": "timeout appears more than once (timeout, timeout)",
+		"timeout: [45m\n":                         "did not find expected ',' or ']'; fix it by hand first",
+		"- 45m\n":                                 "not a mapping of settings; fix it by hand first",
+		"timeout: 1s\nTimeout: 2s\n":              "timeout appears more than once (timeout, Timeout); fix it by hand first",
+		"timeout: 1s\ntimeout: 2s\n":              "timeout appears more than once (timeout, timeout)",
+		"timeout: &t 5m\nrequest_timeout: *t\n":   "the value of timeout is the anchor &t, which others may refer to",
+		"---\ntimeout: 5m\n---\nconcurrency: 3\n": "holds more than one YAML document; keep the settings in one",
 	} {
 		_, err := setKey([]byte(doc), k, "1h")
 		if err == nil || !strings.Contains(err.Error(), want) {
