@@ -282,14 +282,17 @@ func (l *Loader) readFile() (string, error) {
 		return "", errorf("config file %s: larger than %d KiB; a config file holds a few settings", path, maxConfigSize>>10)
 	}
 
-	if err := checkKeys(path); err != nil {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return "", errorf("config file %s: %w", path, unwrapPath(err))
+	}
+	if err := checkKeys(path, text); err != nil {
 		return "", err
 	}
-	l.V.SetConfigFile(path)
 	l.V.SetConfigType("yaml")
-	if err := l.V.ReadInConfig(); err != nil {
+	if err := l.V.ReadConfig(bytes.NewReader(text)); err != nil {
 		// Viper prefixes the parser's message with one of its own.
-		msg := strings.TrimPrefix(unwrapPath(err).Error(), "While parsing config: ")
+		msg := strings.TrimPrefix(err.Error(), "While parsing config: ")
 		return "", errorf("config file %s: %s", path, oneLine(msg))
 	}
 
@@ -308,18 +311,14 @@ func (l *Loader) readFile() (string, error) {
 	return path, nil
 }
 
-// checkKeys refuses a config file that viper would read other than as
-// written: one that holds more than one YAML document (viper reads the
-// first), a setting spelt twice in different cases (viper keeps either), or
-// a setting present with no value ("base_url:" or "base_url: ~", which
-// viper reads as absent, so that the default applies in silence; for
-// base_url that is the public Hub). A file that does not parse is left to
-// viper, whose error says where.
-func checkKeys(path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
+// checkKeys refuses the text b of the config file at path when viper
+// would read it other than as written: when it holds more than one YAML
+// document (viper reads the first), a setting spelt twice in different
+// cases (viper keeps either), or a setting present with no value
+// ("base_url:" or "base_url: ~", which viper reads as absent, so that the
+// default applies in silence; for base_url that is the public Hub). Text
+// that does not parse is left to viper, whose error says where.
+func checkKeys(path string, b []byte) error {
 	if err := singleDocument(b); err != nil {
 		return errorf("config file %s: %w", path, err)
 	}
